@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tongban",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tongban", targets: ["tongban"]),
+        .library(name: "TongbanCore", targets: ["TongbanCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries, linked through pkg-config; `ops/setup.sh` installs their -dev packages.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // The core: case model, validation, JSON, JSON Schema, mapping language. No I/O.
+        .target(
+            name: "TongbanCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/gbt2260-history.tsv")]
+        ),
+        // XML through libxml2: safe parsing, XSD validation, streaming writer, encodings.
+        .target(name: "TongbanXML", dependencies: ["TongbanCore", "CLibXML2"]),
+        // Partner catalog: loads `mappings/` from disk and wires each partner's codecs and schema.
+        .target(name: "TongbanMappings", dependencies: ["TongbanCore", "TongbanXML"]),
+        // Contract runner: discovers `contracts/<partner>/` folders and checks every example.
+        .target(name: "TongbanContracts", dependencies: ["TongbanMappings"]),
+        // Helpers shared by the test targets (repository paths, sample cases).
+        .target(name: "TongbanTesting", dependencies: ["TongbanMappings"]),
+        .executableTarget(
+            name: "tongban",
+            dependencies: [
+                "TongbanMappings", "TongbanContracts", "TongbanXML", "CCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "TongbanCoreTests", dependencies: ["TongbanCore", "TongbanTesting"]),
+        .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"]),
+        .testTarget(name: "TongbanMappingsTests", dependencies: ["TongbanMappings", "TongbanTesting"]),
+        .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
+        .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system packages Tongban builds against, on a fresh Debian machine.
+# Idempotent: does nothing when everything is present. Uses sudo only when not root.
+set -euo pipefail
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "ops/setup.sh: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
