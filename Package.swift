@@ -43,7 +43,8 @@ let package = Package(
         .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanMappingsTests", dependencies: ["TongbanMappings", "TongbanTesting"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
-        .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting"]),
+        // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "tongban"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,10 +17,14 @@ public struct ContractRunner: Sendable {
     }
 
     public func run(_ contract: Contract) -> [Outcome] {
+        contract.examples.map { outcome(of: $0, in: contract) }
+    }
+
+    public func outcome(of example: ContractExample, in contract: Contract) -> Outcome {
         guard let partner = catalog.partner(named: contract.partner) else {
-            return contract.examples.map { Outcome(example: $0, failure: "no mapping folder mappings/\(contract.partner)") }
+            return Outcome(example: example, failure: "no mapping folder mappings/\(contract.partner)")
         }
-        return contract.examples.map { Outcome(example: $0, failure: check($0, partner: partner)) }
+        return Outcome(example: example, failure: check(example, partner: partner))
     }
 
     func check(_ example: ContractExample, partner: PartnerMapping) -> String? {
@@ -29,7 +33,15 @@ public struct ContractRunner: Sendable {
         switch (example.expectation, result) {
         case (.document(let expectedFile), .success(let actual)):
             guard let expected = FileManager.default.contents(atPath: expectedFile.path) else { return "cannot read \(expectedFile.lastPathComponent)" }
-            return compare(actual: actual, expected: Array(expected), xml: expectedFile.pathExtension == "xml", partner: partner)
+            if let difference = compare(actual: actual, expected: Array(expected), xml: expectedFile.pathExtension == "xml", partner: partner) {
+                return difference
+            }
+            // A golden file is only as good as its conformance: the partner's schema must accept it too.
+            if example.kind.direction == .outbound {
+                let issues = partner.partnerSchemaIssues(Array(expected), kind: example.kind.messageKind)
+                if !issues.isEmpty { return "the golden file itself fails the partner schema:\n" + issues.map { "  \($0)" }.joined(separator: "\n") }
+            }
+            return nil
         case (.document, .failure(let failure)):
             return "refused, but a document was expected:\n" + failure.issues.map { "  \($0)" }.joined(separator: "\n")
         case (.errors(let expected), .success):

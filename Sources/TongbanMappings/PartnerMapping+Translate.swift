@@ -108,6 +108,15 @@ extension PartnerMapping {
         }
     }
 
+    /// Issues the partner's schema finds in a payload of this partner's format.
+    public func partnerSchemaIssues(_ bytes: [UInt8], kind: MessageKind) -> [ValidationIssue] {
+        var json: JSONValue?
+        if agreement.format == .json {
+            do { json = try JSONParser.parse(bytes) } catch { return [ValidationIssue(path: "$", reason: error.description)] }
+        }
+        return schemas[kind]!.validate(bytes: bytes, json: json)
+    }
+
     /// Schema issues keep the partner-side path and say whose rule was broken.
     static func partnerSchemaIssue(_ issue: ValidationIssue) -> ValidationIssue {
         ValidationIssue(path: issue.path, reason: "partner schema: \(issue.reason)")

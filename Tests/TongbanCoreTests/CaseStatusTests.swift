@@ -1,5 +1,6 @@
 import Testing
 import TongbanCore
+import TongbanTesting
 
 @Suite("Case status lifecycle")
 struct CaseStatusTests {

@@ -1,5 +1,6 @@
 import Testing
 import TongbanCore
+import TongbanTesting
 
 @Suite("GB/T 2260 division codes")
 struct DivisionCodesTests {

@@ -1,5 +1,6 @@
 import Testing
 import TongbanCore
+import TongbanTesting
 
 @Suite("LocalCase validation")
 struct LocalCaseTests {

@@ -1,8 +1,8 @@
 import TongbanCore
 
 /// The canonical sample case of the specification, and helpers to break it one rule at a time.
-enum CaseFixtures {
-    static let sampleText = """
+public enum CaseFixtures {
+    public static let sampleText = """
     {
       "caseNumber": "SX2026112000001",
       "version": 1,
@@ -24,29 +24,29 @@ enum CaseFixtures {
     }
     """
 
-    static let sample: JSONValue = {
+    public static let sample: JSONValue = {
         do { return try JSONParser.parse(sampleText) } catch { fatalError("sample case does not parse: \(error)") }
     }()
 
-    static let statusText = """
+    public static let statusText = """
     {"caseNumber": "SX2026112000001", "handlerCaseNumber": "TB-2026-0087731", "status": "approved",
      "at": "2026-11-21T10:00:00+08:00", "opinion": "准予迁入",
      "result": {"name": "准予迁入证明", "number": "HN-TB-QR-2026-1187"}, "partnerRegion": "411330"}
     """
 
-    static let status: JSONValue = {
+    public static let status: JSONValue = {
         do { return try JSONParser.parse(statusText) } catch { fatalError("sample status does not parse: \(error)") }
     }()
 
     /// The issues of validating `json` as a case, as `path: reason` lines; empty when valid.
-    static func caseIssues(_ json: JSONValue) -> [String] {
+    public static func caseIssues(_ json: JSONValue) -> [String] {
         switch LocalCase.validate(json) {
         case .success: return []
         case .failure(let failure): return failure.issues.map(\.description)
         }
     }
 
-    static func statusIssues(_ json: JSONValue) -> [String] {
+    public static func statusIssues(_ json: JSONValue) -> [String] {
         switch StatusUpdate.validate(json) {
         case .success: return []
         case .failure(let failure): return failure.issues.map(\.description)
@@ -57,7 +57,7 @@ enum CaseFixtures {
 extension JSONValue {
     /// A copy with the value at a dotted path (`applicant.idNumber`, `materials.1.sha256`)
     /// replaced, or removed when `value` is nil.
-    func setting(_ path: String, _ value: JSONValue?) -> JSONValue {
+    public func setting(_ path: String, _ value: JSONValue?) -> JSONValue {
         setting(path.split(separator: ".").map(String.init)[...], value)
     }
 
