@@ -72,13 +72,17 @@ public struct MappingCatalog: Sendable {
         var plans: [PartnerMapping.Route: MappingPlan] = [:]
         for route in PartnerMapping.Route.all {
             let outbound = route.direction == .outbound
+            let yaml: YAMLNode
+            do { yaml = try readYAML(folder.appendingPathComponent(route.fileName), root: root) } catch {
+                errors.append(error)
+                continue
+            }
             do {
-                let yaml = try readYAML(folder.appendingPathComponent(route.fileName), root: root)
                 plans[route] = try MappingPlan.compile(yaml, sourceFormat: outbound ? .json : agreement.format,
                                                        outputFormat: outbound ? agreement.format : .json,
                                                        codeLists: codeLists, towardPartner: outbound, zoneOffset: agreement.zoneOffset)
             } catch {
-                errors.append(error)
+                errors.append(contentsOf: error.errors)
             }
         }
 

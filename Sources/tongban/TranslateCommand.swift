@@ -66,9 +66,6 @@ extension MessageKind: ExpressibleByArgument {}
 extension TranslationContext {
     /// The live context: the system clock and a fresh random message id.
     static func current() -> TranslationContext {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return TranslationContext(now: Timestamp(epochSeconds: Int64(now.tv_sec), offsetSeconds: 8 * 3600),
-                                  uuid: UUID().uuidString.lowercased())
+        TranslationContext(now: .now(), uuid: MessageID.random())
     }
 }

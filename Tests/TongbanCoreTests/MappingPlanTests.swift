@@ -16,6 +16,13 @@ struct MappingPlanTests {
                                        codeLists: byName, towardPartner: towardPartner, zoneOffset: 8 * 3600)
     }
 
+    /// The single mistake a broken mapping is reported for.
+    func mistake(_ yaml: String, source: MappingPlan.Format = .json) throws -> MappingError {
+        let errors = try #require(throws: MappingErrors.self) { try self.plan(yaml, source: source) }
+        #expect(errors.errors.count == 1, "\(errors)")
+        return try #require(errors.errors.first)
+    }
+
     func runJSON(_ plan: MappingPlan, _ source: JSONValue) -> Result<JSONValue, ValidationFailure> {
         plan.run(source: .json(source), local: ["division": "421321"], partner: ["division": "411330"], context: Self.context).map { output in
             if case .json(let value) = output { return value }
@@ -119,29 +126,41 @@ struct MappingPlanTests {
     }
 
     @Test func unknownKeysAreErrorsNamingKeyFileAndLine() throws {
-        let error = try #require(throws: MappingError.self) {
-            try plan("""
+        let error = try mistake("""
             description: x
             outptu:
               a: b
             """)
-        }
         #expect(error.description.hasPrefix("test.yaml:2:1: unknown key 'outptu'"))
-        let directive = try #require(throws: MappingError.self) { try plan("output:\n  a:\n    $fi: x\n    b: c") }
+        let directive = try mistake("output:\n  a:\n    $fi: x\n    b: c")
         #expect(directive.line == 3)
         #expect(directive.message.contains("unknown directive '$fi'"))
     }
 
     @Test func expressionMistakesPointAtTheColumn() throws {
-        let error = try #require(throws: MappingError.self) { try plan("output:\n  a: name +") }
+        let error = try mistake("output:\n  a: name +")
         #expect(error.line == 2 && error.column == 12)
         #expect(error.message.contains("unexpected end of expression"))
-        let unknownList = try #require(throws: MappingError.self) { try plan("output:\n  a: x | code('nope')") }
+        let unknownList = try mistake("output:\n  a: x | code('nope')")
         #expect(unknownList.message.contains("unknown code list 'nope'"))
-        let unknownFunction = try #require(throws: MappingError.self) { try plan("output:\n  a: frobnicate(x)") }
+        let unknownFunction = try mistake("output:\n  a: frobnicate(x)")
         #expect(unknownFunction.message.contains("unknown function 'frobnicate'"))
-        let arity = try #require(throws: MappingError.self) { try plan("output:\n  a: padLeft(x, 3)") }
+        let arity = try mistake("output:\n  a: padLeft(x, 3)")
         #expect(arity.message.contains("does not take 2 argument(s)"))
+    }
+
+    @Test func everyMistakeInAFileIsListed() throws {
+        let errors = try #require(throws: MappingErrors.self) {
+            try plan("""
+            let:
+              a: (b
+            output:
+              x: y +
+              z:
+                w: frob(1)
+            """)
+        }
+        #expect(errors.errors.map { "\($0.line ?? 0)" } == ["2", "4", "6"])
     }
 
     @Test func xmlSourcesUseNamespacesAttributesAndRepeatedElements() throws {
@@ -171,7 +190,7 @@ struct MappingPlanTests {
         guard case .json(let json) = output else { Issue.record("expected JSON"); return }
         #expect(json.compactString == #"{"kind":"2","name":"某公司","titles":["甲#1","乙#2"]}"#)
 
-        let undeclared = try #require(throws: MappingError.self) { try self.plan("output:\n  a: q:SBXX", source: .xml) }
+        let undeclared = try mistake("output:\n  a: q:SBXX", source: .xml)
         #expect(undeclared.message.contains("namespace prefix 'q' is not declared"))
     }
 

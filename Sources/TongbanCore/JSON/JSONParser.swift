@@ -136,15 +136,17 @@ public struct JSONParser {
         mutating func parseString() throws(JSONParseError) -> String {
             position += 1
             let start = position
-            // Fast path: no escapes, valid UTF-8 checked by String's validating initializer.
+            // Fast path: no escapes; UTF-8 is checked only when a non-ASCII byte was seen.
+            var ascii = true
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    guard ascii || UTF8Validation.isValid(slice) else { throw error("invalid UTF-8 in string") }
                     position += 1
-                    guard let string = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
-                    return string
+                    return String(decoding: slice, as: UTF8.self)
                 }
+                if byte >= 0x80 { ascii = false }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw error("control character in string") }
                 position += 1
@@ -155,8 +157,9 @@ public struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     position += 1
-                    guard let string = String(validating: scratch, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
-                    return string
+                    let valid = scratch.withUnsafeBufferPointer(UTF8Validation.isValid)
+                    guard valid else { throw error("invalid UTF-8 in string") }
+                    return String(decoding: scratch, as: UTF8.self)
                 case UInt8(ascii: "\\"):
                     position += 1
                     guard position < bytes.count else { throw error("unexpected end of input in string") }

@@ -36,7 +36,21 @@ public struct MappingPlan: Sendable {
 
     static let reservedVariables = ["local", "partner", "item", "position"]
 
-    public static func compile(_ yaml: YAMLNode, sourceFormat: Format, outputFormat: Format, codeLists: [String: CodeList], towardPartner: Bool, zoneOffset: Int) throws(MappingError) -> MappingPlan {
+    public static func compile(_ yaml: YAMLNode, sourceFormat: Format, outputFormat: Format, codeLists: [String: CodeList], towardPartner: Bool, zoneOffset: Int) throws(MappingErrors) -> MappingPlan {
+        var errors: [MappingError] = []
+        do {
+            let plan = try compile(yaml, sourceFormat: sourceFormat, outputFormat: outputFormat, codeLists: codeLists,
+                                   towardPartner: towardPartner, zoneOffset: zoneOffset, errors: &errors)
+            if errors.isEmpty { return plan }
+        } catch {
+            errors.append(error)
+        }
+        throw MappingErrors(errors.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })
+    }
+
+    /// Compiles what it can; mistakes in single members, `let` values and `reject` rules are
+    /// collected in `errors`, a mistake in the file's structure is thrown.
+    static func compile(_ yaml: YAMLNode, sourceFormat: Format, outputFormat: Format, codeLists: [String: CodeList], towardPartner: Bool, zoneOffset: Int, errors: inout [MappingError]) throws(MappingError) -> MappingPlan {
         let fields = try yaml.fields(allowed: ["description", "namespace", "namespaces", "let", "reject", "output"], required: ["output"])
         var namespaces: [String: String] = [:]
         if let node = fields["namespace"] {
@@ -57,21 +71,30 @@ public struct MappingPlan: Sendable {
         var lets: [(slot: Int, expression: Expression)] = []
         if let node = fields["let"] {
             for entry in try node.mapping() {
-                guard !reservedVariables.contains(entry.key) else { throw entry.keyNode.error("'\(entry.key)' is a reserved name") }
-                guard scope.variables[entry.key] == nil else { throw entry.keyNode.error("'\(entry.key)' is already defined") }
+                guard !reservedVariables.contains(entry.key) else { errors.append(entry.keyNode.error("'\(entry.key)' is a reserved name")); continue }
+                guard scope.variables[entry.key] == nil else { errors.append(entry.keyNode.error("'\(entry.key)' is already defined")); continue }
                 let compiler = TemplateCompiler(scope: scope, outputFormat: .json, outputNamespaces: namespaces)
-                let expression = try compiler.expression(entry.value)
-                lets.append((scope.bind(entry.key), expression))
+                do {
+                    let expression = try compiler.expression(entry.value)
+                    lets.append((scope.bind(entry.key), expression))
+                } catch {
+                    errors.append(error)
+                    _ = scope.bind(entry.key)
+                }
             }
         }
 
         var rejects: [(condition: Expression, path: String, reason: [ReasonPart])] = []
         if let node = fields["reject"] {
             for item in try node.sequence() {
-                let rule = try item.fields(allowed: ["when", "path", "reason"], required: ["when", "path", "reason"])
-                let compiler = TemplateCompiler(scope: scope, outputFormat: .json, outputNamespaces: namespaces)
-                rejects.append((try compiler.expression(try rule.required("when")), try rule.required("path").string(),
-                                try ReasonPart.compile(try rule.required("reason"), compiler: compiler)))
+                do {
+                    let rule = try item.fields(allowed: ["when", "path", "reason"], required: ["when", "path", "reason"])
+                    let compiler = TemplateCompiler(scope: scope, outputFormat: .json, outputNamespaces: namespaces)
+                    rejects.append((try compiler.expression(try rule.required("when")), try rule.required("path").string(),
+                                    try ReasonPart.compile(try rule.required("reason"), compiler: compiler)))
+                } catch {
+                    errors.append(error)
+                }
             }
         }
 
@@ -94,6 +117,7 @@ public struct MappingPlan: Sendable {
             rootName = .member("")
             output = try compiler.compile(outputNode)
         }
+        errors += compiler.errors
         var prefixes: [String: String] = [:]
         for (prefix, uri) in namespaces { prefixes[uri] = prefix }
         return MappingPlan(file: yaml.file, sourceFormat: sourceFormat, outputFormat: outputFormat, outputPrefixes: prefixes,

@@ -40,6 +40,8 @@ struct TemplateCompiler {
     let outputFormat: OutputFormat
     /// Prefix → namespace URI for output element names; "" is the default namespace.
     let outputNamespaces: [String: String]
+    /// Mistakes found so far; compilation goes on after one so that every mistake is listed.
+    var errors: [MappingError] = []
 
     mutating func compile(_ node: YAMLNode) throws(MappingError) -> Template {
         if node.isScalar { return .leaf(try expression(node)) }
@@ -113,9 +115,14 @@ struct TemplateCompiler {
                 }
             }
             if case .attribute = key, !member.value.isScalar {
-                throw member.value.error("an attribute takes an expression, not a mapping")
+                errors.append(member.value.error("an attribute takes an expression, not a mapping"))
+                continue
             }
-            compiled.append((key, try compile(member.value)))
+            do {
+                compiled.append((key, try compile(member.value)))
+            } catch {
+                errors.append(error)
+            }
         }
         return compiled
     }
