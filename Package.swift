@@ -39,8 +39,8 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "TongbanCoreTests", dependencies: ["TongbanCore", "TongbanTesting"]),
-        .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TongbanCoreTests", dependencies: ["TongbanCore", "TongbanTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"]),
         .testTarget(name: "TongbanMappingsTests", dependencies: ["TongbanMappings", "TongbanTesting"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.

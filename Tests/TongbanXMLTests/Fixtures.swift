@@ -1,11 +1,12 @@
 import Foundation
 import TongbanCore
+import TongbanTesting
 
-/// The files in `Fixtures/`, copied from `../shared/partners/henan-tongbai/` (the KSTB 2.1
-/// interface document of 河南省桐柏县: its schema and samples, unchanged).
+/// The KSTB 2.1 interface files of 河南省桐柏县 (schema and samples, unchanged), as kept in
+/// its contract folder.
 enum Fixture {
     static func bytes(_ name: String) throws -> [UInt8] {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let directory = Repository.contracts.appendingPathComponent("henan-tongbai")
         return [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
     }
 

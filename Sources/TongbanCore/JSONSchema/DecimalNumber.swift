@@ -5,7 +5,8 @@ struct DecimalNumber: Sendable {
     var significand: UInt64
     var exponent: Int
 
-    /// Nil for a double whose shortest decimal form does not fit 19 digits.
+    /// Nil for anything but a finite number. Swift prints doubles with at most 17 significant
+    /// digits, so every JSON number fits.
     init?(_ value: JSONValue) {
         switch value {
         case .int(let i):
@@ -84,28 +85,5 @@ struct DecimalNumber: Sendable {
     private static func multiplyModulo(_ x: UInt64, _ y: UInt64, _ modulus: UInt64) -> UInt64 {
         let product = x.multipliedFullWidth(by: y)
         return modulus.dividingFullWidth(product).remainder
-    }
-}
-
-extension JSONValue {
-    /// Compares two numbers exactly, also an `Int64` with a double; nil unless both are numbers.
-    func compareNumber(to other: JSONValue) -> Int? {
-        switch (self, other) {
-        case (.int(let a), .int(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.double(let a), .double(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.int(let a), .double(let b)): return JSONValue.compare(a, b)
-        case (.double(let a), .int(let b)): return -JSONValue.compare(b, a)
-        default: return nil
-        }
-    }
-
-    private static func compare(_ integer: Int64, _ double: Double) -> Int {
-        guard double.isFinite else { return double > 0 ? -1 : 1 }
-        let floor = double.rounded(.down)
-        guard floor >= -9.223372036854775808e18, floor < 9.223372036854775808e18 else { return floor > 0 ? -1 : 1 }
-        let whole = Int64(floor)
-        if integer < whole { return -1 }
-        if integer > whole { return 1 }
-        return double > floor ? -1 : 0
     }
 }

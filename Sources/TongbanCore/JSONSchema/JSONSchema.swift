@@ -2,8 +2,9 @@
 ///
 /// Compiled once when a partner's schema is loaded and then shared by every request: the
 /// schema becomes a table of precompiled nodes (patterns compiled, `$ref` resolved, recursion
-/// allowed), and `isValid` walks it without building paths or allocating. Only an invalid
-/// instance pays for issue paths and messages.
+/// allowed), and `isValid` walks it without building paths; for the usual schemas (anchored
+/// patterns, no `unevaluated*` or `$dynamicRef`) it allocates nothing. Only an invalid instance
+/// pays for issue paths and messages.
 ///
 /// Supported: every assertion and applicator of the core, applicator, unevaluated and validation
 /// vocabularies, boolean schemas, `$ref`/`$dynamicRef` with `$id`, `$anchor`, `$dynamicAnchor`
@@ -42,7 +43,7 @@ public final class JSONSchema: Sendable {
         return issues
     }
 
-    /// Whether `instance` is valid; stops at the first problem and allocates nothing on the way.
+    /// Whether `instance` is valid; stops at the first problem and builds no issues.
     public func isValid(_ instance: JSONValue) -> Bool {
         var evaluator = SchemaEvaluator(schema: self)
         return evaluator.isValid(root, instance)

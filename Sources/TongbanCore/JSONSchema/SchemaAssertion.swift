@@ -29,7 +29,7 @@ enum SchemaAssertion: Sendable {
         case (.constant(let expected), _): return value == expected
         case (.minLength(let limit), .string(let text)): return SchemaAssertion.scalarCount(text, atLeast: limit)
         case (.maxLength(let limit), .string(let text)): return limit == .max || !SchemaAssertion.scalarCount(text, atLeast: limit + 1)
-        case (.pattern(let pattern), .string(let text)): return pattern.search(in: text).result == .found
+        case (.pattern(let pattern), .string(let text)): return pattern.matches(in: text)
         case (.format(let format), .string(let text)): return format.admits(text)
         case (.minimum(let limit), _): return value.compareNumber(to: limit).map { $0 >= 0 } ?? true
         case (.maximum(let limit), _): return value.compareNumber(to: limit).map { $0 <= 0 } ?? true
@@ -63,7 +63,7 @@ enum SchemaAssertion: Sendable {
         case .maxLength(let limit):
             return "longer than \(IssueText.counted(limit, "character"))"
         case .pattern(let pattern):
-            if case .string(let text) = value, pattern.search(in: text).result == .budgetExceeded {
+            if case .string(let text) = value, case .exhausted = pattern.search(in: text).outcome {
                 return "could not be checked against pattern \(pattern.source) (matching took too long)"
             }
             return "does not match pattern \(pattern.source)"
@@ -110,11 +110,7 @@ enum SchemaAssertion: Sendable {
 
     private static func isMultiple(_ value: JSONValue, of divisor: DecimalNumber, written: JSONValue) -> Bool {
         if case .int(let a) = value, case .int(let b) = written { return a % b == 0 }
-        if let decimal = DecimalNumber(value) { return decimal.isMultiple(of: divisor) }
-        // Beyond 19 significant digits: fall back to binary division.
-        guard let a = value.numberValue, let b = written.numberValue else { return true }
-        let quotient = a / b
-        return quotient.isFinite && quotient.rounded() == quotient
+        return DecimalNumber(value)?.isMultiple(of: divisor) ?? false
     }
 
     /// The indices of the first two equal items, by JSON equality.

@@ -37,18 +37,7 @@ extension SchemaCompiler {
             keywords.append(.assertion(.multipleOf(decimal, written: divisor)))
         }
 
-        // Objects
-        if let (value, at) = argument("required") { keywords.append(.required(try strings(value, at: at))) }
-        if let (value, at) = argument("minProperties") { keywords.append(.assertion(.minProperties(try count(value, at: at)))) }
-        if let (value, at) = argument("maxProperties") { keywords.append(.assertion(.maxProperties(try count(value, at: at)))) }
-        if let (value, at) = argument("dependentRequired") {
-            guard case .object(let map) = value else { throw error(at, "dependentRequired must be an object") }
-            var rules: [(property: String, required: [String])] = []
-            for entry in map.entries {
-                rules.append((entry.key, try strings(entry.value, at: at.appending(entry.key))))
-            }
-            keywords.append(.dependentRequired(rules))
-        }
+        // Objects: members first, so that their issues come before those of the object as a whole
         let named = try schemaMap("properties", of: object, at: location)
         let patterned = try schemaMap("patternProperties", of: object, at: location)
         let additional = try schema("additionalProperties", of: object, at: location)
@@ -62,6 +51,18 @@ extension SchemaCompiler {
         if let names = try schema("propertyNames", of: object, at: location) { keywords.append(.propertyNames(names)) }
         let dependents = try schemaMap("dependentSchemas", of: object, at: location)
         if !dependents.isEmpty { keywords.append(.dependentSchemas(dependents.map { (property: $0.0, schema: $0.1) })) }
+
+        if let (value, at) = argument("required") { keywords.append(.required(try strings(value, at: at))) }
+        if let (value, at) = argument("minProperties") { keywords.append(.assertion(.minProperties(try count(value, at: at)))) }
+        if let (value, at) = argument("maxProperties") { keywords.append(.assertion(.maxProperties(try count(value, at: at)))) }
+        if let (value, at) = argument("dependentRequired") {
+            guard case .object(let map) = value else { throw error(at, "dependentRequired must be an object") }
+            var rules: [(property: String, required: [String])] = []
+            for entry in map.entries {
+                rules.append((entry.key, try strings(entry.value, at: at.appending(entry.key))))
+            }
+            keywords.append(.dependentRequired(rules))
+        }
 
         // Arrays
         if let (value, at) = argument("minItems") { keywords.append(.assertion(.minItems(try count(value, at: at)))) }

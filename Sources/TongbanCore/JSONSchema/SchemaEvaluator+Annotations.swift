@@ -26,7 +26,7 @@ extension SchemaEvaluator {
             case .members(let rules):
                 for (index, entry) in object.entries.enumerated() where !marks[index] {
                     marks[index] = rules.named[entry.key] != nil || rules.additional != nil
-                        || rules.patterns.contains { $0.pattern.search(in: entry.key).result == .found }
+                        || rules.patterns.contains { $0.pattern.matches(in: entry.key) }
                 }
             case .unevaluatedProperties where ownUnevaluated:
                 marks = Array(repeating: true, count: marks.count)

@@ -24,6 +24,10 @@ extension SchemaEvaluator {
         case .propertyNames(let names):
             guard case .object(let object) = value else { return }
             for entry in object.entries where !isValid(names, .string(entry.key)) {
+                guard !schema.nodes[names].rejectsEverything else {
+                    add("property is not allowed (propertyNames false)", at: path / entry.key)
+                    continue
+                }
                 var nameIssues: [ValidationIssue] = []
                 collectIssues(names, .string(entry.key), at: path / entry.key, into: &nameIssues)
                 issues += nameIssues.map { ValidationIssue(path: $0.path, reason: "property name \(IssueText.quoted(entry.key)) \($0.reason)") }
@@ -120,13 +124,13 @@ extension SchemaEvaluator {
             if !isValid(child, member) { collectIssues(child, member, at: path, into: &issues) }
         }
         for rule in rules.patterns {
-            switch rule.pattern.search(in: key).result {
-            case .found:
+            switch rule.pattern.search(in: key).outcome {
+            case .matched:
                 matched = true
                 if !isValid(rule.schema, member) { collectIssues(rule.schema, member, at: path, into: &issues) }
-            case .notFound:
+            case .failed:
                 continue
-            case .budgetExceeded:
+            case .exhausted:
                 issues.append(ValidationIssue(path: path.description, reason: "property name could not be checked against pattern \(rule.pattern.source) (matching took too long)"))
             }
         }
@@ -143,21 +147,21 @@ extension SchemaEvaluator {
     /// when no alternative even has the right shape, one issue saying so.
     private mutating func reportAlternatives(_ children: [Int], keyword: String, _ value: JSONValue, at path: IssuePath, into issues: inout [ValidationIssue]) {
         var best: [ValidationIssue]? = nil
-        for child in children where hasShape(of: child, value, depth: 0) {
+        for child in children where hasShape(of: child, value) {
             var childIssues: [ValidationIssue] = []
             collectIssues(child, value, at: path, into: &childIssues)
             if childIssues.count < best?.count ?? Int.max { best = childIssues }
         }
-        if let best, !best.isEmpty {
+        if let best {
             issues += best
         } else {
             issues.append(ValidationIssue(path: path.description, reason: "matches none of the \(children.count) alternatives of \(keyword)"))
         }
     }
 
-    /// Whether `value` passes the node's `type`, `const` and `enum`, following `$ref`.
-    private mutating func hasShape(of node: Int, _ value: JSONValue, depth: Int) -> Bool {
-        guard depth < 16 else { return true }
+    /// Whether `value` passes the node's `type`, `const` and `enum`, following `$ref`
+    /// (which ends: the compiler refuses reference cycles that stay on one instance).
+    private mutating func hasShape(of node: Int, _ value: JSONValue) -> Bool {
         for keyword in schema.nodes[node].keywords {
             switch keyword {
             case .assertion(let assertion):
@@ -168,7 +172,7 @@ extension SchemaEvaluator {
                     break
                 }
             case .reference(let target):
-                if !hasShape(of: target, value, depth: depth + 1) { return false }
+                if !hasShape(of: target, value) { return false }
             default:
                 break
             }

@@ -142,13 +142,13 @@ struct SchemaEvaluator {
             matched = true
         }
         for rule in rules.patterns {
-            switch rule.pattern.search(in: key).result {
-            case .found:
+            switch rule.pattern.search(in: key).outcome {
+            case .matched:
                 guard isValid(rule.schema, member) else { return false }
                 matched = true
-            case .notFound:
+            case .failed:
                 continue
-            case .budgetExceeded:
+            case .exhausted:
                 return false
             }
         }

@@ -26,14 +26,19 @@ enum SchemaFormat: String, Sendable {
     }
 }
 
-/// Reads the pieces of RFC 3339 timestamps over UTF-8 bytes.
+/// Reads the pieces of RFC 3339 timestamps over the UTF-8 view, without copying it.
 private struct RFC3339Scanner {
-    private let bytes: [UInt8]
-    private var position = 0
+    private let bytes: String.UTF8View
+    private var position: String.Index
 
-    init(_ text: String) { bytes = Array(text.utf8) }
+    init(_ text: String) {
+        bytes = text.utf8
+        position = bytes.startIndex
+    }
 
-    var isAtEnd: Bool { position == bytes.count }
+    var isAtEnd: Bool { position == bytes.endIndex }
+
+    private var current: UInt8? { position < bytes.endIndex ? bytes[position] : nil }
 
     /// `full-date`, checking the day against the month and leap years.
     mutating func scanDate() -> Bool {
@@ -54,9 +59,9 @@ private struct RFC3339Scanner {
         }
         var offsetMinutes = 0
         if !scanDesignator("Z") {
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") else { return false }
-            let sign = bytes[position] == UInt8(ascii: "-") ? -1 : 1
-            position += 1
+            guard let byte = current, byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") else { return false }
+            let sign = byte == UInt8(ascii: "-") ? -1 : 1
+            position = bytes.index(after: position)
             guard let offsetHour = digits(2), scan(":"), let offsetMinute = digits(2), offsetHour <= 23, offsetMinute <= 59 else { return false }
             offsetMinutes = sign * (offsetHour * 60 + offsetMinute)
         }
@@ -67,26 +72,29 @@ private struct RFC3339Scanner {
 
     /// `T` or `Z`, which RFC 3339 also allows in lower case.
     mutating func scanDesignator(_ letter: Unicode.Scalar) -> Bool {
-        guard position < bytes.count, bytes[position] | 0x20 == UInt8(letter.value) | 0x20 else { return false }
-        position += 1
+        guard let byte = current, byte | 0x20 == UInt8(letter.value) | 0x20 else { return false }
+        position = bytes.index(after: position)
         return true
     }
 
     private mutating func scan(_ character: Unicode.Scalar) -> Bool {
-        guard position < bytes.count, bytes[position] == UInt8(character.value) else { return false }
-        position += 1
+        guard current == UInt8(character.value) else { return false }
+        position = bytes.index(after: position)
         return true
     }
 
+    /// Exactly `count` ASCII digits; nothing is consumed when they are not there.
     private mutating func digits(_ count: Int) -> Int? {
-        guard position + count <= bytes.count else { return nil }
+        var probe = position
         var value = 0
-        for offset in 0..<count {
-            let byte = bytes[position + offset]
+        for _ in 0..<count {
+            guard probe < bytes.endIndex else { return nil }
+            let byte = bytes[probe]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            probe = bytes.index(after: probe)
         }
-        position += count
+        position = probe
         return value
     }
 }

@@ -5,7 +5,6 @@
 /// across documents, as the specification allows.
 struct SchemaIndex {
     struct Resource {
-        var uri: String
         var location: SchemaLocation
         /// `$dynamicAnchor` names declared in this resource.
         var dynamicAnchors: [String: SchemaLocation] = [:]
@@ -38,11 +37,12 @@ struct SchemaIndex {
     init(documents: [JSONValue]) throws(JSONSchemaError) {
         self.documents = documents
         for (document, value) in documents.enumerated() {
-            let location = SchemaLocation(document: document, tokens: [])
-            if document > 0, value["$id"]?.stringValue.map({ URIReference($0).scheme }) == nil {
-                throw JSONSchemaError(location: "#", reason: "extra schema resource \(document) needs an absolute $id")
+            if document > 0 {
+                guard let id = value["$id"]?.stringValue, URIReference(id).scheme != nil else {
+                    throw JSONSchemaError(location: "resources[\(document - 1)]", reason: "a schema resource needs an absolute $id")
+                }
             }
-            try scan(value, at: location, base: SchemaIndex.defaultBase, resource: nil)
+            try scan(value, at: SchemaLocation(document: document, tokens: []), base: SchemaIndex.defaultBase, resource: nil)
         }
     }
 
@@ -57,27 +57,23 @@ struct SchemaIndex {
         return URIReference(id).withoutFragment.description + fragment
     }
 
+    /// Records the subschema at `location` and everything below it; `resource` is nil at a document root.
     private mutating func scan(_ value: JSONValue, at location: SchemaLocation, base: URIReference, resource: Int?) throws(JSONSchemaError) {
-        guard case .object(let object) = value else {
-            if let resource { scopes[location] = Scope(base: base, resource: resource) }
-            else { try register(base, at: location, base: base) }
-            return
-        }
         var base = base
-        var resource = resource
-        if let id = object["$id"] {
+        let current: Int
+        if case .object(let object) = value, let id = object["$id"] {
             guard case .string(let text) = id else { throw error(location.appending("$id"), "$id must be a string") }
             let resolved = URIReference(text).resolved(against: base)
-            guard resolved.fragment == nil || resolved.fragment == "" else {
-                throw error(location.appending("$id"), "$id must not have a fragment")
-            }
+            guard resolved.fragment?.isEmpty ?? true else { throw error(location.appending("$id"), "$id must not have a fragment") }
             base = resolved.withoutFragment
-            resource = try register(base, at: location, base: base)
-        } else if resource == nil {
-            resource = try register(base, at: location, base: base)
+            current = try register(base, at: location)
+        } else if let resource {
+            current = resource
+        } else {
+            current = try register(base, at: location)
         }
-        guard let resource else { return }
-        scopes[location] = Scope(base: base, resource: resource)
+        scopes[location] = Scope(base: base, resource: current)
+        guard case .object(let object) = value else { return }
 
         for keyword in ["$anchor", "$dynamicAnchor"] {
             guard let anchor = object[keyword] else { continue }
@@ -89,34 +85,30 @@ struct SchemaIndex {
                 throw error(location.appending(keyword), "anchor \"\(name)\" is declared twice in \(base)")
             }
             anchors[key] = location
-            if keyword == "$dynamicAnchor" { resources[resource].dynamicAnchors[name] = location }
+            if keyword == "$dynamicAnchor" { resources[current].dynamicAnchors[name] = location }
         }
 
         for entry in object.entries {
             let child = location.appending(entry.key)
             if SchemaIndex.schemaKeywords.contains(entry.key) {
-                try scan(entry.value, at: child, base: base, resource: resource)
+                try scan(entry.value, at: child, base: base, resource: current)
             } else if SchemaIndex.schemaArrayKeywords.contains(entry.key), case .array(let items) = entry.value {
                 for (index, item) in items.enumerated() {
-                    try scan(item, at: child.appending(String(index)), base: base, resource: resource)
+                    try scan(item, at: child.appending(String(index)), base: base, resource: current)
                 }
             } else if SchemaIndex.schemaMapKeywords.contains(entry.key), case .object(let members) = entry.value {
                 for member in members.entries {
-                    try scan(member.value, at: child.appending(member.key), base: base, resource: resource)
+                    try scan(member.value, at: child.appending(member.key), base: base, resource: current)
                 }
             }
         }
     }
 
-    @discardableResult
-    private mutating func register(_ uri: URIReference, at location: SchemaLocation, base: URIReference) throws(JSONSchemaError) -> Int {
+    private mutating func register(_ uri: URIReference, at location: SchemaLocation) throws(JSONSchemaError) -> Int {
         let key = uri.description
-        if resourceByURI[key] != nil {
-            throw error(location, "$id \"\(key)\" is used by two schema resources")
-        }
-        resources.append(Resource(uri: key, location: location))
+        guard resourceByURI[key] == nil else { throw error(location, "$id \"\(key)\" is used by two schema resources") }
+        resources.append(Resource(location: location))
         resourceByURI[key] = resources.count - 1
-        scopes[location] = Scope(base: base, resource: resources.count - 1)
         return resources.count - 1
     }
 

@@ -77,9 +77,10 @@ struct JSONTypes: OptionSet, Sendable {
     static let string = JSONTypes(rawValue: 32)
     static let integer = JSONTypes(rawValue: 64)
 
+    /// In the order messages list them.
     static let names: [(String, JSONTypes)] = [
-        ("null", .null), ("boolean", .boolean), ("object", .object), ("array", .array),
-        ("number", .number), ("string", .string), ("integer", .integer),
+        ("object", .object), ("array", .array), ("string", .string), ("integer", .integer),
+        ("number", .number), ("boolean", .boolean), ("null", .null),
     ]
 
     /// Whether `value` is of one of these types; `integer` accepts `1.0`, `number` accepts integers.
@@ -91,7 +92,7 @@ struct JSONTypes: OptionSet, Sendable {
         case .array: return contains(.array)
         case .string: return contains(.string)
         case .int: return !isDisjoint(with: [.number, .integer])
-        case .double(let d): return contains(.number) || (contains(.integer) && d.rounded() == d)
+        case .double(let d): return contains(.number) || (contains(.integer) && d.isWholeNumber)
         }
     }
 

@@ -3,7 +3,7 @@
 /// Schema identifiers are names, not addresses: nothing is ever fetched, so only parsing,
 /// recomposition and relative resolution (RFC 3986 §5.2) are needed. URNs work like any other
 /// scheme (`urn:uuid:…` has a path and no authority).
-struct URIReference: Sendable, Equatable, CustomStringConvertible {
+struct URIReference: Sendable, CustomStringConvertible {
     var scheme: String?
     var authority: String?
     var path: String

@@ -41,33 +41,33 @@ public struct Pattern: Sendable, CustomStringConvertible {
     /// Whether the pattern matches anywhere in `string`, like ECMA `RegExp.prototype.test`.
     /// A search that runs out of budget counts as no match; use `firstMatch(in:)` to tell them apart.
     public func matches(in string: String) -> Bool {
-        if case .found = search(in: string).result { return true }
+        if case .matched = search(in: string).outcome { return true }
         return false
     }
 
     /// The leftmost match, or why there is none.
     public func firstMatch(in string: String) -> PatternSearchResult {
-        let (result, start, end) = search(in: string)
-        guard case .found = result else { return result == .budgetExceeded ? .budgetExceeded : .notFound }
-        let utf8 = string.utf8
-        let lower = utf8.index(utf8.startIndex, offsetBy: start)
-        return .found(lower..<utf8.index(lower, offsetBy: end - start))
-    }
-
-    /// The outcome and the match's UTF-8 offsets, without building `String.Index` values.
-    func search(in string: String) -> (result: PatternSearchOutcome, start: Int, end: Int) {
-        let searched = string.utf8.withContiguousStorageIfAvailable { search(bytes: $0) }
-        if let searched { return searched }
-        return Array(string.utf8).withUnsafeBufferPointer { search(bytes: $0) }
-    }
-
-    private func search(bytes: UnsafeBufferPointer<UInt8>) -> (result: PatternSearchOutcome, start: Int, end: Int) {
-        let (outcome, start) = compiled.program.search(bytes, budget: compiled.stepBudget)
+        let (outcome, start) = search(in: string)
         switch outcome {
-        case .matched(let end): return (.found, start, end)
-        case .failed: return (.notFound, 0, 0)
-        case .exhausted: return (.budgetExceeded, 0, 0)
+        case .matched(let end):
+            let utf8 = string.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: start)
+            return .found(lower..<utf8.index(lower, offsetBy: end - start))
+        case .failed:
+            return .notFound
+        case .exhausted:
+            return .budgetExceeded
         }
+    }
+
+    /// The search's outcome and, for a match, its start, in UTF-8 offsets.
+    func search(in string: String) -> (outcome: PatternRunOutcome, start: Int) {
+        let program = compiled.program
+        let budget = compiled.stepBudget
+        if let result = string.utf8.withContiguousStorageIfAvailable({ program.search($0, budget: budget) }) {
+            return result
+        }
+        return Array(string.utf8).withUnsafeBufferPointer { program.search($0, budget: budget) }
     }
 }
 
@@ -76,12 +76,5 @@ public enum PatternSearchResult: Sendable, Equatable {
     case found(Range<String.Index>)
     case notFound
     /// The step budget ran out first: the input is hostile or the pattern backtracks badly.
-    case budgetExceeded
-}
-
-/// Whether a search matched, without the match's range.
-enum PatternSearchOutcome: Sendable, Equatable {
-    case found
-    case notFound
     case budgetExceeded
 }

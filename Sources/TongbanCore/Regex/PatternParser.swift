@@ -120,12 +120,12 @@ struct PatternParser {
             case "=": position += 1; lookahead = false
             case "!": position += 1; lookahead = true
             case "<" where peek(1) == "=" || peek(1) == "!":
-                throw error("lookbehind assertions are not supported")
+                throw error("lookbehind assertions are not supported", at: open)
             case "<":
                 position += 1
                 try skipGroupName()
             default:
-                throw error("unsupported group syntax '(?\(current.map { String($0) } ?? "")'")
+                throw error("unsupported group syntax '(?\(current.map { String($0) } ?? "")'", at: open)
             }
         }
         let body = try parseDisjunction()

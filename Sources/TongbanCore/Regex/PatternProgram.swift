@@ -168,15 +168,13 @@ struct PatternProgram: Sendable {
         for _ in 0..<min {
             try compile(body, follow: .unknown, source: source)
         }
+        // Past the minimum, ECMA-262 refuses an iteration that matches nothing (RepeatMatcher step 2.b);
+        // for unbounded loops that is also what stops them from spinning.
+        let register: Int? = body.isNullable ? registerCount : nil
+        if register != nil { registerCount += 1 }
         guard let max else {
             let loop = try emit(.split(preferred: 0, alternative: 0), source: source)
-            let register: Int? = body.isNullable ? registerCount : nil
-            if let register {
-                registerCount += 1
-                try emit(.markPosition(register: register), source: source)
-            }
-            try compile(body, follow: .unknown, source: source)
-            if let register { try emit(.requireProgress(register: register), source: source) }
+            try compileOptionalIteration(body, register: register, source: source)
             try emit(.jump(loop), source: source)
             let exit = instructions.count
             instructions[loop] = greedy ? .split(preferred: loop + 1, alternative: exit) : .split(preferred: exit, alternative: loop + 1)
@@ -185,11 +183,17 @@ struct PatternProgram: Sendable {
         var splits: [Int] = []
         for _ in min..<Swift.max(min, max) {
             splits.append(try emit(.split(preferred: 0, alternative: 0), source: source))
-            try compile(body, follow: .unknown, source: source)
+            try compileOptionalIteration(body, register: register, source: source)
         }
         let exit = instructions.count
         for split in splits {
             instructions[split] = greedy ? .split(preferred: split + 1, alternative: exit) : .split(preferred: exit, alternative: split + 1)
         }
+    }
+
+    private mutating func compileOptionalIteration(_ body: PatternNode, register: Int?, source: String) throws(PatternError) {
+        if let register { try emit(.markPosition(register: register), source: source) }
+        try compile(body, follow: .unknown, source: source)
+        if let register { try emit(.requireProgress(register: register), source: source) }
     }
 }

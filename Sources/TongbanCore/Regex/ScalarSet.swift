@@ -2,7 +2,7 @@
 ///
 /// Kept as sorted disjoint ranges plus a bitmap for ASCII, so the common case (ASCII input
 /// against an ASCII class) is two shifts and a mask.
-struct ScalarSet: Sendable, Equatable {
+struct ScalarSet: Sendable {
     /// Sorted, disjoint, non-adjacent ranges.
     private(set) var ranges: [ClosedRange<UInt32>] = []
     private var asciiLow: UInt64 = 0
@@ -32,8 +32,6 @@ struct ScalarSet: Sendable, Equatable {
         }
         return false
     }
-
-    var isEmpty: Bool { ranges.isEmpty }
 
     /// The only member, when the set has exactly one.
     var singleScalar: UInt32? {
