@@ -28,8 +28,10 @@ extension Evaluation {
             break
         }
 
-        let values = arguments.map { evaluate($0) }
-        let first = values[0]
+        // At most three arguments remain: evaluate them without building an array.
+        let first = evaluate(arguments[0])
+        let second = arguments.count > 1 ? evaluate(arguments[1]) : .absent
+        let third = arguments.count > 2 ? evaluate(arguments[2]) : .absent
         if first.isAbsent {
             switch function {
             case .contains, .startsWith, .endsWith: return .bool(false)
@@ -39,7 +41,7 @@ extension Evaluation {
         let text = first.text ?? ""
         switch function {
         case .padLeft, .padRight:
-            guard case .int(let width) = values[1], let fill = values[2].text?.first else {
+            guard case .int(let width) = second, let fill = third.text?.first else {
                 report("\(function.rawValue) needs a whole width and a fill character")
                 return .absent
             }
@@ -48,30 +50,30 @@ extension Evaluation {
             return .string(function == .padLeft ? padding + text : text + padding)
         case .substr:
             let scalars = Array(text.unicodeScalars)
-            guard case .int(let start) = values[1], start >= 0 else { report("substr needs a start ≥ 0"); return .absent }
+            guard case .int(let start) = second, start >= 0 else { report("substr needs a start ≥ 0"); return .absent }
             var end = scalars.count
-            if values.count == 3 {
-                guard case .int(let length) = values[2], length >= 0 else { report("substr needs a length ≥ 0"); return .absent }
+            if arguments.count == 3 {
+                guard case .int(let length) = third, length >= 0 else { report("substr needs a length ≥ 0"); return .absent }
                 end = min(end, Int(start) + Int(length))
             }
             guard Int(start) < end else { return .string("") }
             return .string(String(String.UnicodeScalarView(scalars[Int(start)..<end])))
         case .before, .after:
-            let marker = values[1].text ?? ""
+            let marker = second.text ?? ""
             guard !marker.isEmpty, let range = text.firstRange(of: marker) else { return .absent }
             return .string(String(function == .before ? text[..<range.lowerBound] : text[range.upperBound...]))
         case .contains:
-            let needle = values[1].text ?? ""
+            let needle = second.text ?? ""
             return .bool(!needle.isEmpty && text.firstRange(of: needle) != nil)
         case .startsWith:
-            return .bool(text.hasPrefix(values[1].text ?? ""))
+            return .bool(text.hasPrefix(second.text ?? ""))
         case .endsWith:
-            return .bool(text.hasSuffix(values[1].text ?? ""))
+            return .bool(text.hasSuffix(second.text ?? ""))
         case .trimPrefix:
-            let prefix = values[1].text ?? ""
+            let prefix = second.text ?? ""
             return .string(text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text)
         case .trimSuffix:
-            let suffix = values[1].text ?? ""
+            let suffix = second.text ?? ""
             return .string(text.hasSuffix(suffix) ? String(text.dropLast(suffix.count)) : text)
         case .trim:
             return .string(Evaluation.trimmed(text))

@@ -34,12 +34,18 @@ extension Evaluation {
     mutating func buildElements(_ name: XMLQName, display: String, _ template: Template, into children: inout [XMLTree.Element]) {
         switch template {
         case .leaf(let expression):
-            for item in evaluate(expression).items {
-                if let text = item.text { children.append(XMLTree.Element(name: name, text: text)) }
+            let value = evaluate(expression)
+            if case .list(let items) = value {
+                for item in items {
+                    if let text = item.text { children.append(XMLTree.Element(name: name, text: text)) }
+                }
+            } else if let text = value.text {
+                children.append(XMLTree.Element(name: name, text: text))
             }
         case .container(let container):
             if let condition = container.condition, !evaluate(condition).isTruthy { return }
             var element = XMLTree.Element(name: name)
+            element.children.reserveCapacity(container.members.count)
             for member in container.members {
                 outputPath.append(.key(member.key.display))
                 switch member.key {
