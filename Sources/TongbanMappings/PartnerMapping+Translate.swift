@@ -119,6 +119,6 @@ extension PartnerMapping {
 
     /// Schema issues keep the partner-side path and say whose rule was broken.
     static func partnerSchemaIssue(_ issue: ValidationIssue) -> ValidationIssue {
-        ValidationIssue(path: issue.path, reason: "partner schema: \(issue.reason)")
+        ValidationIssue(path: issue.path, reason: "partner schema: \(issue.reason)").redactingQuotedValues()
     }
 }

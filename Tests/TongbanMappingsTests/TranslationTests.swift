@@ -105,3 +105,17 @@ struct TranslationTests {
         #expect(lines.contains { $0.hasPrefix("\(name)/xiangshisuishen/inbound-status.yaml:") && $0.contains("expected a function call after '|'") })
     }
 }
+
+/// Refusals reach logs: values quoted by schema messages must not carry whole ID numbers.
+struct RedactionTests {
+    @Test func schemaMessagesDoNotQuoteWholeValues() throws {
+        let partner = try #require(try Repository.catalog().partner(named: "henan-tongbai"))
+        let sample = try String(contentsOf: Repository.contracts.appendingPathComponent("henan-tongbai/sample-case.xml"), encoding: .utf8)
+        let broken = sample.replacingOccurrences(of: "<ZJHM>429001198503120020</ZJHM>", with: "<ZJHM>42900119850312002x</ZJHM>")
+        let result = partner.translate(Array(broken.utf8), direction: .inbound, kind: .case, context: TranslationTests.context)
+        guard case .failure(let failure) = result else { Issue.record("a lower-case x breaks the ZJHM pattern"); return }
+        #expect(failure.issues.map(\.path) == ["/KSTB/SBXX/SQR/ZJHM"])
+        #expect(failure.issues[0].reason.contains("The value '42…2x'"))
+        #expect(!failure.issues[0].reason.contains("429001198503"))
+    }
+}
