@@ -15,7 +15,6 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlschemastypes.h>
-#include <libxml/xmlwriter.h>
 #include <libxml/xmlsave.h>
 #include <libxml/encoding.h>
 
@@ -35,5 +34,12 @@ static inline void tongban_xml_silence_generic_errors(void) {
 /* Silences the generic error handler of every thread that first uses libxml2 from now on. */
 static inline void tongban_xml_silence_generic_errors_by_default(void) {
     xmlThrDefSetGenericErrorFunc(NULL, tongban_xml_ignore_generic_error);
+}
+
+/* Frees memory libxml2 allocated for the caller, such as the output of xmlDocDumpFormatMemoryEnc.
+   xmlFree is a global function pointer, which Swift 6 refuses to read as shared mutable state;
+   libxml2 only changes it in xmlMemSetup, which Tongban never calls. */
+static inline void tongban_xml_free(void *memory) {
+    xmlFree(memory);
 }
 #endif

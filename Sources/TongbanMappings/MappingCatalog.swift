@@ -94,7 +94,17 @@ public struct MappingCatalog: Sendable {
                                            message: "\(kind.rawValue) schema '\(relative)' not found (looked at \(file.path))"))
                 continue
             }
-            do { schemas[kind] = try PayloadSchema.load(bytes: Array(data), file: displayPath(file, root: root)) } catch { errors.append(error) }
+            do {
+                let schema = try PayloadSchema.load(bytes: Array(data), file: displayPath(file, root: root))
+                guard schema.checks(agreement.format) else {
+                    errors.append(MappingError(file: displayPath(folder.appendingPathComponent("agreement.yaml"), root: root),
+                                               message: "\(kind.rawValue) schema '\(relative)' cannot check \(agreement.format.rawValue) payloads (XML takes an .xsd, JSON a JSON Schema)"))
+                    continue
+                }
+                schemas[kind] = schema
+            } catch {
+                errors.append(error)
+            }
         }
         guard errors.isEmpty else { throw MappingErrors(errors) }
         return PartnerMapping(agreement: agreement, codeLists: codeLists, plans: plans, schemas: schemas, local: local)

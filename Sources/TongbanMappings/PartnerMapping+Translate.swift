@@ -23,23 +23,14 @@ extension PartnerMapping {
             case .success(let value): output = value
             case .failure(let failure): return .failure(failure)
             }
-            let bytes: [UInt8]
-            let json: JSONValue?
             switch output {
             case .json(let value):
-                bytes = value.serialized()
-                json = value
+                let issues = schema.issues(in: value)
+                guard issues.isEmpty else { return .failure(ValidationFailure(issues.map(PartnerMapping.partnerSchemaIssue))) }
+                return .success(value.serialized())
             case .xml(let tree):
-                do {
-                    bytes = try XMLCodec.serialize(tree, encoding: agreement.encoding.rawValue, prefixes: plan.outputPrefixes)
-                } catch {
-                    return .failure(ValidationFailure([ValidationIssue(path: "/", reason: "cannot write XML: \(error)")]))
-                }
-                json = nil
+                return encodeValidated(tree, prefixes: plan.outputPrefixes, schema: schema)
             }
-            let schemaIssues = schema.validate(bytes: bytes, json: json)
-            guard schemaIssues.isEmpty else { return .failure(ValidationFailure(schemaIssues.map(PartnerMapping.partnerSchemaIssue))) }
-            return .success(bytes)
 
         case .inbound:
             let source: MappingValue
@@ -53,7 +44,7 @@ extension PartnerMapping {
                     return .failure(ValidationFailure([ValidationIssue(path: "/", reason: error.description)]))
                 }
             }
-            let schemaIssues = schema.validate(bytes: input, json: json)
+            let schemaIssues = json.map { schema.issues(in: $0) } ?? schema.issues(inXML: input)
             guard schemaIssues.isEmpty else { return .failure(ValidationFailure(schemaIssues.map(PartnerMapping.partnerSchemaIssue))) }
             let output: JSONValue
             switch plan.run(source: source, local: localJSON, partner: partnerJSON, context: context) {
@@ -73,6 +64,20 @@ extension PartnerMapping {
                 case .failure(let failure): return .failure(failure)
                 }
             }
+        }
+    }
+
+    /// An XML message in the partner's encoding, built as a document that the partner's XSD
+    /// validates before it is written (docs/decisions/0003).
+    func encodeValidated(_ tree: XMLTree, prefixes: [String: String], schema: PayloadSchema) -> Result<[UInt8], ValidationFailure> {
+        guard case .xsd(let xsd) = schema else {
+            return .failure(ValidationFailure([ValidationIssue(path: "/", reason: "a JSON Schema cannot check an XML payload")]))
+        }
+        do {
+            return try XMLCodec.serialize(tree, encoding: agreement.encoding.rawValue, prefixes: prefixes, validatingWith: xsd)
+                .mapError { ValidationFailure($0.issues.map(PartnerMapping.partnerSchemaIssue)) }
+        } catch {
+            return .failure(ValidationFailure([ValidationIssue(path: "/", reason: "cannot write XML: \(error)")]))
         }
     }
 
@@ -110,11 +115,8 @@ extension PartnerMapping {
 
     /// Issues the partner's schema finds in a payload of this partner's format.
     public func partnerSchemaIssues(_ bytes: [UInt8], kind: MessageKind) -> [ValidationIssue] {
-        var json: JSONValue?
-        if agreement.format == .json {
-            do { json = try JSONParser.parse(bytes) } catch { return [ValidationIssue(path: "$", reason: error.description)] }
-        }
-        return schemas[kind]!.validate(bytes: bytes, json: json)
+        guard agreement.format == .json else { return schemas[kind]!.issues(inXML: bytes) }
+        do { return schemas[kind]!.issues(in: try JSONParser.parse(bytes)) } catch { return [ValidationIssue(path: "$", reason: error.description)] }
     }
 
     /// Schema issues keep the partner-side path and say whose rule was broken.

@@ -18,14 +18,23 @@ enum PayloadSchema: Sendable {
         do { return .json(try JSONSchema(document, formatAssertion: true)) } catch { throw MappingError(file: file, message: "invalid JSON Schema: \(error)") }
     }
 
-    /// Issues in the payload; for XML the exact bytes are validated, encoding included.
-    func validate(bytes: [UInt8], json: JSONValue?) -> [ValidationIssue] {
+    /// Whether this kind of schema checks payloads of `format`.
+    func checks(_ format: MappingPlan.Format) -> Bool {
         switch self {
-        case .json(let schema):
-            guard let json else { return [ValidationIssue(path: "$", reason: "a JSON payload was expected")] }
-            return schema.validate(json)
-        case .xsd(let schema):
-            return schema.validate(bytes)
+        case .json: return format == .json
+        case .xsd: return format == .xml
         }
+    }
+
+    /// Issues in a JSON payload. The catalog pairs JSON partners with JSON Schemas only.
+    func issues(in json: JSONValue) -> [ValidationIssue] {
+        guard case .json(let schema) = self else { return [ValidationIssue(path: "$", reason: "an XSD cannot check a JSON payload")] }
+        return schema.validate(json)
+    }
+
+    /// Issues in the exact bytes of an XML payload, encoding included.
+    func issues(inXML bytes: [UInt8]) -> [ValidationIssue] {
+        guard case .xsd(let schema) = self else { return [ValidationIssue(path: "/", reason: "a JSON Schema cannot check an XML payload")] }
+        return schema.validate(bytes)
     }
 }

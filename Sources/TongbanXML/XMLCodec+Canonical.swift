@@ -38,7 +38,7 @@ extension XMLCodec {
         visit(tree.root)
         var prefixes: [String: String] = [:]
         var next = 1
-        for uri in order where uri != TreeWriter.xmlNamespace {
+        for uri in order where uri != TreeBuilder.xmlNamespace {
             if uri == tree.root.name.namespace, !onAttributes.contains(uri) {
                 prefixes[uri] = ""
             } else {

@@ -5,26 +5,48 @@ extension XMLCodec {
     /// Writes a tree as a complete document in `encoding` ("UTF-8", "GB18030", or any other
     /// encoding libxml2 supports), which is both declared in the prolog and applied to the bytes.
     ///
-    /// Written with libxml2's streaming writer so escaping and transcoding are the library's, not
-    /// hand-rolled. Namespaced names get their prefix from `prefixes` (namespace URI → prefix,
-    /// "" for the default namespace); prefixed namespaces are declared once, on the root. Names
-    /// that are not XML names, text XML cannot carry, and namespaces without a prefix are errors,
-    /// so a mapping mistake never goes out as a malformed message. `indent` is for people.
+    /// The tree becomes a libxml2 document that libxml2 itself writes out, so escaping and
+    /// transcoding are the library's, not hand-rolled. Namespaced names get their prefix from
+    /// `prefixes` (namespace URI → prefix, "" for the default namespace); prefixed namespaces are
+    /// declared once, on the root. Names that are not XML names, text XML cannot carry, and
+    /// namespaces without a prefix are errors, so a mapping mistake never goes out as a malformed
+    /// message. `indent` is for people.
     public static func serialize(_ tree: XMLTree, encoding: String, prefixes: [String: String], indent: Bool = false) throws(XMLError) -> [UInt8] {
         try LibXML.capturingErrors { (log) throws(XMLError) -> [UInt8] in
-            guard let buffer = xmlBufferCreate() else { throw XMLError(reason: "libxml2 could not allocate a buffer") }
-            defer { xmlBufferFree(buffer) }
-            guard let writer = xmlNewTextWriterMemory(buffer, 0) else { throw XMLError(reason: "libxml2 could not create a writer") }
-            defer { xmlFreeTextWriter(writer) }
-            var output = TreeWriter(writer: writer, prefixes: prefixes, log: log)
-            try output.check(encoding.withCString { xmlTextWriterStartDocument(writer, "1.0", $0, nil) })
-            if indent {
-                try output.check(xmlTextWriterSetIndent(writer, 1))
-                try output.check(xmlTextWriterSetIndentString(writer, "  "))
-            }
-            try output.write(tree)
-            try output.check(xmlTextWriterEndDocument(writer))
-            return Array(UnsafeBufferPointer(start: xmlBufferContent(buffer), count: Int(xmlBufferLength(buffer))))
+            let document = try TreeBuilder.document(for: tree, prefixes: prefixes)
+            defer { xmlFreeDoc(document) }
+            return try write(document, encoding: encoding, indent: indent, log: log)
         }
+    }
+
+    /// Writes a tree like `serialize(_:encoding:prefixes:indent:)`, but only when it is valid
+    /// against `schema`: the failure lists the issues as `XSDSchema.validate` does, without line
+    /// numbers (the document was never text).
+    ///
+    /// Every outbound message must be valid against the partner's schema. Validating the document
+    /// built from the tree, before it is written, spares writing it and then parsing the bytes
+    /// again (in GB18030, the slowest part), and the bytes returned are those of the document
+    /// validated. Mistakes in the tree itself (see `serialize`) are still thrown.
+    public static func serialize(
+        _ tree: XMLTree, encoding: String, prefixes: [String: String], validatingWith schema: XSDSchema
+    ) throws(XMLError) -> Result<[UInt8], ValidationFailure> {
+        try LibXML.capturingErrors { (log) throws(XMLError) -> Result<[UInt8], ValidationFailure> in
+            let document = try TreeBuilder.document(for: tree, prefixes: prefixes)
+            defer { xmlFreeDoc(document) }
+            let issues = schema.issues(validating: document, log: log)
+            guard issues.isEmpty else { return .failure(ValidationFailure(issues)) }
+            return .success(try write(document, encoding: encoding, indent: false, log: log))
+        }
+    }
+
+    /// The bytes of `document` in `encoding`, prolog included. Must run inside
+    /// `LibXML.capturingErrors`, whose log receives the errors.
+    private static func write(_ document: xmlDocPtr, encoding: String, indent: Bool, log: ErrorLog) throws(XMLError) -> [UInt8] {
+        var memory: UnsafeMutablePointer<xmlChar>?
+        var count: Int32 = 0
+        xmlDocDumpFormatMemoryEnc(document, &memory, &count, encoding, indent ? 1 : 0)
+        guard let memory else { throw log.firstError ?? XMLError(reason: "libxml2 could not write the document in \(encoding)") }
+        defer { tongban_xml_free(memory) }
+        return Array(UnsafeBufferPointer(start: memory, count: Int(count)))
     }
 }

@@ -10,7 +10,7 @@ import TongbanCore
 /// `@unchecked Sendable` is sound because nothing mutable is shared: the compiled `xmlSchema`
 /// (and the schema document its components point into) is only read after `init`, and every
 /// validation creates its own `xmlSchemaValidCtxt` holding all per-validation state (its
-/// dictionary, element stack, regex executions and error routing) and parses its own document.
+/// dictionary, element stack, regex executions and error routing) and works on its own document.
 /// libxml2 lists validation among its thread-safe parts under exactly that condition (separate
 /// contexts and documents per thread). The one shared lazy initialization, of the XSD built-in
 /// types, is done once before any schema exists (see `LibXML`). Both pointers are private and
@@ -49,11 +49,12 @@ public final class XSDSchema: @unchecked Sendable {
         xmlFreeDoc(document)
     }
 
-    /// Validates the exact bytes that will be sent or were received, parsed as safely as
+    /// Validates the exact bytes that were received (or will be sent), parsed as safely as
     /// `XMLCodec.parse` does. Each issue's `path` is the element's path by local names, such as
     /// `/KSTB/SBXX/SQR/ZJHM` (`CL[2]` where siblings share a name), and its `reason` libxml2's
     /// message with ` (line N)`. A document that does not parse gives one issue at `/`.
-    /// Empty means valid.
+    /// Empty means valid. Outbound trees are better validated while being serialized, see
+    /// `XMLCodec.serialize(_:encoding:prefixes:validatingWith:)`.
     public func validate(_ bytes: some Collection<UInt8>) -> [ValidationIssue] {
         LibXML.capturingErrors { log -> [ValidationIssue] in
             let document: xmlDocPtr
@@ -63,23 +64,30 @@ public final class XSDSchema: @unchecked Sendable {
                 return [ValidationIssue(path: "/", reason: error.description)]
             }
             defer { xmlFreeDoc(document) }
-            guard let context = xmlSchemaNewValidCtxt(schema) else {
-                return [ValidationIssue(path: "/", reason: "libxml2 could not create a validation context")]
-            }
-            defer { xmlSchemaFreeValidCtxt(context) }
-            let parseEntries = log.entries.count
-            let result = xmlSchemaValidateDoc(context, document)
-            let issues = log.entries[parseEntries...].filter { !$0.isWarning }.map { entry in
-                ValidationIssue(
-                    path: entry.node.map { Self.path(of: $0.assumingMemoryBound(to: xmlNode.self)) } ?? "/",
-                    reason: entry.line.map { "\(entry.message) (line \($0))" } ?? entry.message
-                )
-            }
-            if result != 0, issues.isEmpty {
-                return [ValidationIssue(path: "/", reason: "libxml2 could not validate the document against \(name)")]
-            }
-            return issues
+            return issues(validating: document, log: log)
         }
+    }
+
+    /// The issues of `document` against this schema, as `validate` describes them; ` (line N)`
+    /// only where the nodes have lines, that is in a parsed document. Must run inside
+    /// `LibXML.capturingErrors`, whose `log` receives libxml2's errors.
+    func issues(validating document: xmlDocPtr, log: ErrorLog) -> [ValidationIssue] {
+        guard let context = xmlSchemaNewValidCtxt(schema) else {
+            return [ValidationIssue(path: "/", reason: "libxml2 could not create a validation context")]
+        }
+        defer { xmlSchemaFreeValidCtxt(context) }
+        let earlierEntries = log.entries.count
+        let result = xmlSchemaValidateDoc(context, document)
+        let issues = log.entries[earlierEntries...].filter { !$0.isWarning }.map { entry in
+            ValidationIssue(
+                path: entry.node.map { Self.path(of: $0.assumingMemoryBound(to: xmlNode.self)) } ?? "/",
+                reason: entry.line.map { "\(entry.message) (line \($0))" } ?? entry.message
+            )
+        }
+        if result != 0, issues.isEmpty {
+            return [ValidationIssue(path: "/", reason: "libxml2 could not validate the document against \(name)")]
+        }
+        return issues
     }
 
     /// `/KSTB/SBXX/CLLB/CL[2]`: the local names from the root down to `node`, with a 1-based

@@ -87,5 +87,20 @@ import TongbanXML
         #expect(serialize(XMLTree.Element(name: XMLQName("a"), attributes: [(XMLQName("v", namespace: kstb), "1")]), prefixes: [kstb: ""])?.reason.contains("non-empty prefix") == true)
         #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: kstb)), prefixes: [kstb: "1x"]) != nil)
         #expect(serialize(XMLTree.Element(name: XMLQName("a")), encoding: "NO-SUCH-ENCODING") != nil)
+        #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: ""))) != nil)
+    }
+
+    @Test func namesAndCharactersAreCheckedExactly() throws {
+        func accepts(_ name: String, text: String = "") -> Bool {
+            (try? XMLCodec.serialize(XMLTree(root: XMLTree.Element(name: XMLQName(name), text: text)), encoding: "GB18030", prefixes: [:])) != nil
+        }
+        for name in ["a", "_x.y-z9", "申请人", "MC申请人", "é"] { #expect(accepts(name), "\(name)") }
+        for name in ["", "9a", "-a", "a:b", "a b", "申 请", "1申", "a\u{0}b", "é\u{0}b", "a\u{3000}"] { #expect(!accepts(name), "\(name)") }
+        for text in ["\t\n\r", "\u{FFFD}\u{FFF0}", "\u{10FFFF}", "𠀀"] { #expect(accepts("a", text: text), "\(text.debugDescription)") }
+        for text in ["\u{0}", "x\u{1F}", "\u{FFFE}", "x\u{FFFF}y"] { #expect(!accepts("a", text: text), "\(text.debugDescription)") }
+        let error = #expect(throws: XMLError.self) {
+            try XMLCodec.serialize(XMLTree(root: XMLTree.Element(name: XMLQName("a"), text: "王\u{FFFE}")), encoding: "UTF-8", prefixes: [:])
+        }
+        #expect(error?.reason.contains("U+FFFE") == true)
     }
 }
