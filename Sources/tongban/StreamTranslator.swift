@@ -62,23 +62,24 @@ struct StreamTranslator {
     /// document are written as `&#10;`, which XML reads back as the same character. Safe in
     /// GB18030 too, whose multi-byte sequences never contain the byte 0x0A.
     static func oneLine(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.contains(0x0A) else { return bytes }
+        guard var newline = bytes.firstIndex(of: 0x0A) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 16)
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in bytes {
-            if byte == 0x0A {
-                if previous == UInt8(ascii: ">"), beforePrevious == UInt8(ascii: "?") { continue }
-                out.append(contentsOf: Array("&#10;".utf8))
-            } else {
-                out.append(byte)
-            }
-            beforePrevious = previous
-            previous = byte
+        var start = 0
+        while true {
+            out.append(contentsOf: bytes[start..<newline])
+            let endsDeclaration = newline >= 2 && bytes[newline - 1] == UInt8(ascii: ">") && bytes[newline - 2] == UInt8(ascii: "?")
+            // A line break after the prolog or at the very end is layout, not content.
+            if !endsDeclaration && newline != bytes.count - 1 { out.append(contentsOf: lineBreakReference) }
+            start = newline + 1
+            guard let next = bytes[start...].firstIndex(of: 0x0A) else { break }
+            newline = next
         }
+        out.append(contentsOf: bytes[start...])
         return out
     }
+
+    private static let lineBreakReference: [UInt8] = Array("&#10;".utf8)
 }
 
 /// Per-index result storage written by concurrent workers, each index by exactly one worker.
