@@ -23,7 +23,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/gbt2260-history.tsv")]
         ),
-        // XML through libxml2: safe parsing, XSD validation, streaming writer, encodings.
+        // XML through libxml2: safe parsing, XSD validation, documents written in the partner's encoding.
         .target(name: "TongbanXML", dependencies: ["TongbanCore", "CLibXML2", "CCurl"]),
         // Partner catalog: loads `mappings/` from disk and wires each partner's codecs and schema.
         .target(name: "TongbanMappings", dependencies: ["TongbanCore", "TongbanXML"]),

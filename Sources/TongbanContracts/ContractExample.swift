@@ -85,7 +85,7 @@ public struct ContractExample: Sendable, CustomStringConvertible {
             guard let parsed = Timestamp.parseRFC3339(text) else { throw nowNode.error("'\(text)' is not an RFC 3339 time with offset") }
             now = parsed
         }
-        let uuid = try fields["uuid"]?.string() ?? base?.uuid ?? ""
+        let uuid = try fields["uuid"]?.string() ?? base?.uuid
         return TranslationContext(now: now!, uuid: uuid)
     }
 }

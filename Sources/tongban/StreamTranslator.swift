@@ -5,57 +5,74 @@ import TongbanMappings
 
 /// Translates newline-delimited messages in bounded batches across all cores, writing results
 /// in input order; memory stays flat whatever the number of lines.
+///
+/// Reading the next batch and writing the previous one's results overlap with translating the
+/// current batch, so the cores stay busy with translation.
 struct StreamTranslator {
     let mapping: PartnerMapping
     let direction: Direction
     let kind: MessageKind
     static let batchSize = 2048
+    /// Lines handed to a core at a time: small enough to balance the cores, large enough that
+    /// handing out work costs nothing measurable.
+    static let chunkSize = 32
 
     /// Returns the number of refused lines.
     func run(input descriptor: Int32) -> Int {
         var reader = LineReader(descriptor: descriptor)
         var writer = OutputBuffer(descriptor: STDOUT_FILENO)
-        var lineNumber = 0
+        var firstLine = 1
         var refused = 0
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        while true {
-            var batch: [[UInt8]] = []
-            batch.reserveCapacity(Self.batchSize)
-            while batch.count < Self.batchSize, let line = reader.nextLine() { batch.append(line) }
-            if batch.isEmpty { break }
-            let results = translate(batch, workers: workers)
-            for (offset, result) in results.enumerated() {
+        var current = readBatch(&reader)
+        var translation = current.isEmpty ? nil : start(current)
+        while let running = translation {
+            let next = readBatch(&reader)
+            running.group.wait()
+            translation = next.isEmpty ? nil : start(next)
+            for (offset, result) in running.slots.values.enumerated() {
                 switch result {
                 case .success(let bytes):
                     writer.append(Self.oneLine(bytes))
                     writer.append([0x0A])
                 case .failure(let failure):
                     refused += 1
-                    for issue in failure.issues { StandardError.write("line \(lineNumber + offset + 1): \(issue)") }
+                    for issue in failure.issues { StandardError.write("line \(firstLine + offset): \(issue)") }
                 case nil:
                     break
                 }
             }
-            lineNumber += batch.count
+            firstLine += current.count
+            current = next
         }
         writer.flush()
         return refused
     }
 
-    private func translate(_ batch: [[UInt8]], workers: Int) -> [Result<[UInt8], ValidationFailure>?] {
-        let results = ResultSlots(count: batch.count)
-        let chunk = (batch.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * chunk
-            guard start < batch.count else { return }
-            for index in start..<min(start + chunk, batch.count) {
-                let line = batch[index]
-                // Blank lines are skipped, as NDJSON readers commonly do.
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                results.set(index, mapping.translate(line, direction: direction, kind: kind, context: .current()))
+    private func readBatch(_ reader: inout LineReader) -> [[UInt8]] {
+        var batch: [[UInt8]] = []
+        batch.reserveCapacity(Self.batchSize)
+        while batch.count < Self.batchSize, let line = reader.nextLine() { batch.append(line) }
+        return batch
+    }
+
+    /// Starts translating a batch on all cores; the results are ready when `group` is done.
+    private func start(_ batch: [[UInt8]]) -> (group: DispatchGroup, slots: ResultSlots) {
+        let slots = ResultSlots(count: batch.count)
+        let group = DispatchGroup()
+        let chunks = (batch.count + Self.chunkSize - 1) / Self.chunkSize
+        let (mapping, direction, kind) = (self.mapping, self.direction, self.kind)
+        DispatchQueue.global().async(group: group) {
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * Self.chunkSize
+                for index in start..<min(start + Self.chunkSize, batch.count) {
+                    let line = batch[index]
+                    // Blank lines are skipped, as NDJSON readers commonly do.
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    slots.set(index, mapping.translate(line, direction: direction, kind: kind, context: .current()))
+                }
             }
         }
-        return results.values
+        return (group, slots)
     }
 
     /// One document per line: an XML prolog's line break is dropped and line breaks inside the

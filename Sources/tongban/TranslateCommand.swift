@@ -64,8 +64,8 @@ extension Direction: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
 
 extension TranslationContext {
-    /// The live context: the system clock and a fresh random message id.
+    /// The live context: the system clock, and a random message id for mappings that use one.
     static func current() -> TranslationContext {
-        TranslationContext(now: .now(), uuid: MessageID.random())
+        TranslationContext(now: .now())
     }
 }

@@ -19,7 +19,8 @@ extension Evaluation {
         case .now:
             return .string(context.now.converted(toOffset: zoneOffset).rfc3339())
         case .uuid:
-            return .string(context.uuid)
+            if messageID == nil { messageID = context.uuid ?? MessageID.random() }
+            return .string(messageID!)
         case .exists:
             return .bool(!evaluate(arguments[0]).isAbsent)
         case .count:

@@ -4,6 +4,8 @@ struct Evaluation {
     var slots: [MappingValue]
     let context: TranslationContext
     let zoneOffset: Int
+    /// The message id of this run, fixed by the context or drawn on first use.
+    var messageID: String?
     /// Output location while the template is walked, rendered only when an issue is reported.
     var outputPath: [PathComponent] = []
     let xmlPaths: Bool

@@ -4,9 +4,11 @@
 /// exact and a resent message can be rebuilt byte for byte.
 public struct TranslationContext: Sendable {
     public var now: Timestamp
-    public var uuid: String
+    /// The message id `uuid()` yields; nil draws a random one, once per message, and only for
+    /// mappings that ask for it.
+    public var uuid: String?
 
-    public init(now: Timestamp, uuid: String) {
+    public init(now: Timestamp, uuid: String? = nil) {
         self.now = now
         self.uuid = uuid
     }
