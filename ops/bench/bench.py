@@ -234,35 +234,50 @@ def check_tongbai_sample(tongban, sample, k):
 # Timing
 
 
-def measure(name, cmd, cases, runs, log_dir):
-    say(f"\n{name}")
-    say(f"  $ {' '.join(os.path.relpath(c, ROOT) if os.path.isabs(c) and c.startswith(ROOT) else c for c in cmd)}"
-        f" > /dev/null")
-    results = []
+def run_once(name, cmd, cases, r, runs, log_dir):
+    err_path = os.path.join(log_dir, f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.run{r}.stderr")
+    p = subprocess.run([sys.executable, os.path.join(HERE, "measure.py"), "--stderr", err_path, "--", *cmd],
+                       cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise BenchError(f"measure.py failed (exit {p.returncode})")
+    m = json.loads(p.stdout.strip().splitlines()[-1])
+    if m["rc"] != 0:
+        with open(err_path, "rb") as f:
+            err = f.read()
+        raise BenchError(f"{name}: run {r} exited {m['rc']} {m.get('error', '')}— not timed. "
+                         f"stderr ({err_path}):\n" + tail(err))
+    size = os.path.getsize(err_path)
+    say(f"  {name}, run {r}/{runs}: {m['wall_s']:7.2f} s wall  {m['cpu_s']:7.2f} s cpu  "
+        f"{fmt_int(cases / m['wall_s']):>9} cases/s  peak RSS {mib(m['peak_kib']):7.1f} MiB"
+        f"{' (' + m['peak_source'] + ')' if m['peak_source'] != 'getrusage' else ''}"
+        f"{f'  [stderr: {size} bytes in {err_path}]' if size else ''}")
+    return m
+
+
+def measure_interleaved(specs, runs, log_dir):
+    """Runs every measurement once per round, `runs` rounds, so that a slow spell of the machine
+    touches all of them alike and the ratios compare peers; reports each one's median."""
+    say("")
+    for key, name, cmd, cases in specs:
+        say(f"{key}: {name}")
+        say(f"  $ {' '.join(os.path.relpath(c, ROOT) if os.path.isabs(c) and c.startswith(ROOT) else c for c in cmd)}"
+            f" > /dev/null")
+    runs_by_key = {key: [] for key, _, _, _ in specs}
     for r in range(1, runs + 1):
-        err_path = os.path.join(log_dir, f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.run{r}.stderr")
-        p = subprocess.run([sys.executable, os.path.join(HERE, "measure.py"), "--stderr", err_path, "--", *cmd],
-                           cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        if p.returncode != 0:
-            raise BenchError(f"measure.py failed (exit {p.returncode})")
-        m = json.loads(p.stdout.strip().splitlines()[-1])
-        if m["rc"] != 0:
-            with open(err_path, "rb") as f:
-                err = f.read()
-            raise BenchError(f"{name}: run {r} exited {m['rc']} {m.get('error', '')}— not timed. "
-                             f"stderr ({err_path}):\n" + tail(err))
-        size = os.path.getsize(err_path)
-        say(f"  run {r}/{runs}: {m['wall_s']:7.2f} s wall  {m['cpu_s']:7.2f} s cpu  "
-            f"{fmt_int(cases / m['wall_s']):>9} cases/s  peak RSS {mib(m['peak_kib']):7.1f} MiB"
-            f"{' (' + m['peak_source'] + ')' if m['peak_source'] != 'getrusage' else ''}"
-            f"{f'  [stderr: {size} bytes in {err_path}]' if size else ''}")
-        results.append(m)
-    walls = [m["wall_s"] for m in results]
-    med = statistics.median(walls)
-    res = {"name": name, "cases": cases, "walls": walls, "median": med, "rate": cases / med,
-           "peak_kib": max(m["peak_kib"] for m in results),
-           "peak_source": ", ".join(sorted({m["peak_source"] for m in results}))}
-    say(f"  median {med:.2f} s, {fmt_int(res['rate'])} cases/s, peak RSS {mib(res['peak_kib']):.1f} MiB")
+        say(f"\nround {r}/{runs}")
+        for key, name, cmd, cases in specs:
+            runs_by_key[key].append(run_once(name, cmd, cases, r, runs, log_dir))
+    res = {}
+    say("")
+    for key, name, cmd, cases in specs:
+        results = runs_by_key[key]
+        walls = [m["wall_s"] for m in results]
+        med = statistics.median(walls)
+        res[key] = {"name": name, "cases": cases, "walls": walls, "median": med, "rate": cases / med,
+                    "peak_kib": max(m["peak_kib"] for m in results),
+                    "peak_source": ", ".join(sorted({m["peak_source"] for m in results}))}
+        say(f"  {name}: median {med:.2f} s, {fmt_int(res[key]['rate'])} cases/s, "
+            f"peak RSS {mib(res[key]['peak_kib']):.1f} MiB")
     return res
 
 
@@ -326,7 +341,7 @@ def summary(args, res, checks, sizes, tongban):
          f"- Input: {fmt_int(n)} canonical cases (seed {args.seed}), NDJSON, "
          f"{sizes['zaoyang'] / 2**20:.1f} MiB (hubei-zaoyang) and {sizes['tongbai'] / 2**20:.1f} MiB "
          f"(henan-tongbai); small set: the first {fmt_int(s)}",
-         f"- Each measurement: {args.runs} run{'s' if args.runs > 1 else ''}, output to /dev/null, median wall time; "
+         f"- Each measurement: {args.runs} run{'s' if args.runs > 1 else ''}, interleaved in rounds with the others, output to /dev/null, median wall time; "
          f"peak RSS is the highest of the runs", "",
          "| measurement | cases | runs (s) | median (s) | cases/s | peak RSS (MiB) |",
          "|---|---:|---|---:|---:|---:|"]
@@ -365,7 +380,7 @@ def main():
     ap.add_argument("--cases", type=int, default=200_000, help="cases to generate and translate (200000)")
     ap.add_argument("--small", type=int, default=20_000,
                     help="size of the small set for the memory-flatness check (20000; N/10 when N is smaller)")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs per measurement (3); the median is reported")
+    ap.add_argument("--runs", type=int, default=5, help="rounds; each runs every measurement once (5); medians are reported")
     ap.add_argument("--seed", type=int, default=gen_cases.DEFAULT_SEED, help="generator seed")
     ap.add_argument("--sample", type=int, default=1000, help="cases in the untimed output check (1000)")
     ap.add_argument("--tongban", metavar="PATH", help="use this tongban binary as is (never builds)")
@@ -399,25 +414,19 @@ def main():
         checks["tongbai"] = check_tongbai_sample(tongban, ts, args.sample)
 
     jq_cmd = ["jq", "-c", "-f", os.path.join(HERE, "zaoyang.jq")]
-    res = {}
     n, s = args.cases, args.small
-    warm(zy)
-    res["jq"] = measure(f"jq zaoyang.jq, hubei-zaoyang (JSON)", jq_cmd + [zy], n, args.runs, log_dir)
+    for path in (zy, tb, small):
+        warm(path)
+    specs = [("jq", "jq zaoyang.jq, hubei-zaoyang (JSON)", jq_cmd + [zy], n)]
     if tongban:
-        res["zaoyang"] = measure("tongban, hubei-zaoyang (JSON)",
-                                 [tongban, "translate", "--partner", "hubei-zaoyang", "--ndjson", zy],
-                                 n, args.runs, log_dir)
-        warm(tb)
-        res["tongbai"] = measure("tongban, henan-tongbai (XML, GB18030)",
-                                 [tongban, "translate", "--partner", "henan-tongbai", "--ndjson", tb],
-                                 n, args.runs, log_dir)
-        warm(small)
-        res["zaoyang_small"] = measure(f"tongban, hubei-zaoyang (JSON), first {fmt_int(s)}",
-                                       [tongban, "translate", "--partner", "hubei-zaoyang", "--ndjson", small],
-                                       s, args.runs, log_dir)
-    warm(small)
-    res["jq_small"] = measure(f"jq zaoyang.jq, hubei-zaoyang (JSON), first {fmt_int(s)}", jq_cmd + [small],
-                              s, args.runs, log_dir)
+        specs += [
+            ("zaoyang", "tongban, hubei-zaoyang (JSON)", [tongban, "translate", "--partner", "hubei-zaoyang", "--ndjson", zy], n),
+            ("tongbai", "tongban, henan-tongbai (XML, GB18030)", [tongban, "translate", "--partner", "henan-tongbai", "--ndjson", tb], n),
+            ("zaoyang_small", f"tongban, hubei-zaoyang (JSON), first {fmt_int(s)}",
+             [tongban, "translate", "--partner", "hubei-zaoyang", "--ndjson", small], s),
+        ]
+    specs.append(("jq_small", f"jq zaoyang.jq, hubei-zaoyang (JSON), first {fmt_int(s)}", jq_cmd + [small], s))
+    res = measure_interleaved(specs, args.runs, log_dir)
 
     say("\nResults")
     if tongban:
