@@ -3,8 +3,6 @@ import TongbanMappings
 
 /// Loads the mapping catalog for a command, turning a missing folder into a clear message.
 enum MappingCatalogLoader {
-    typealias Catalog = MappingCatalog
-
     static func load(_ path: String) throws -> MappingCatalog {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {

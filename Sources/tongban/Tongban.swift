@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbanCore
+import TongbanMappings
 
 /// `tongban`: the gateway's command line.
 ///
@@ -58,7 +59,7 @@ struct FolderOptions: ParsableArguments {
     @Option(help: "The mappings folder.")
     var mappings: String = "mappings"
 
-    func loadCatalog() throws -> MappingCatalogLoader.Catalog {
+    func loadCatalog() throws -> MappingCatalog {
         try MappingCatalogLoader.load(mappings)
     }
 }

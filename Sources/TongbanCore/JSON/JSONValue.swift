@@ -25,7 +25,6 @@ public struct JSONObject: Sendable {
     }
 
     public var count: Int { entries.count }
-    public var keys: [String] { entries.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
         get {
@@ -54,11 +53,6 @@ extension JSONValue {
 
     public var stringValue: String? {
         if case .string(let s) = self { return s }
-        return nil
-    }
-
-    public var objectValue: JSONObject? {
-        if case .object(let o) = self { return o }
         return nil
     }
 

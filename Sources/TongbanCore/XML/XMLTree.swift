@@ -40,10 +40,6 @@ public struct XMLTree: Sendable {
             return nil
         }
 
-        public func children(named name: XMLQName) -> [Element] {
-            children.filter { $0.name == name }
-        }
-
         public func firstChild(named name: XMLQName) -> Element? {
             children.first { $0.name == name }
         }
