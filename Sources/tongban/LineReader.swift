@@ -7,11 +7,14 @@ struct LineReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var finished = false
-    private static let blockSize = 1 << 20
+    /// Reused for every read, so reading allocates only the lines it returns.
+    private var block = [UInt8](repeating: 0, count: 1 << 20)
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
-    mutating func nextLine() -> [UInt8]? {
+    /// The next line without its line break; nil at the end of the input. A failed read is an
+    /// error, never a silent end of input.
+    mutating func nextLine() throws(StreamError) -> [UInt8]? {
         while true {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 let line = Array(buffer[start..<newline])
@@ -26,11 +29,12 @@ struct LineReader {
             }
             buffer.removeFirst(start)
             start = 0
-            let oldCount = buffer.count
-            buffer.reserveCapacity(oldCount + Self.blockSize)
-            var block = [UInt8](repeating: 0, count: Self.blockSize)
-            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.blockSize) }
-            if count <= 0 { finished = true } else { buffer.append(contentsOf: block[0..<count]) }
+            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StreamError(message: "cannot read the input: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { finished = true } else { buffer.append(contentsOf: block[0..<count]) }
         }
     }
 }
@@ -45,18 +49,27 @@ struct OutputBuffer {
         buffer.reserveCapacity(1 << 20)
     }
 
-    mutating func append(_ bytes: [UInt8]) {
+    mutating func append(_ bytes: [UInt8]) throws(StreamError) {
         buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { flush() }
+        if buffer.count >= 1 << 20 { try flush() }
     }
 
-    mutating func flush() {
+    /// Writes everything buffered; a failed write is an error, never silently dropped output.
+    mutating func flush() throws(StreamError) {
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, buffer.count - offset) }
-            if written <= 0 { break }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw StreamError(message: "cannot write the output: \(String(cString: strerror(errno)))")
+            }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// Reading the input or writing the output failed; the translation stops there.
+struct StreamError: Error {
+    var message: String
 }

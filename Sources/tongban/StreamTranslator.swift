@@ -18,22 +18,21 @@ struct StreamTranslator {
     static let chunkSize = 32
 
     /// Returns the number of refused lines.
-    func run(input descriptor: Int32) -> Int {
+    func run(input descriptor: Int32) throws(StreamError) -> Int {
         var reader = LineReader(descriptor: descriptor)
         var writer = OutputBuffer(descriptor: STDOUT_FILENO)
         var firstLine = 1
         var refused = 0
-        var current = readBatch(&reader)
+        var current = try readBatch(&reader)
         var translation = current.isEmpty ? nil : start(current)
         while let running = translation {
-            let next = readBatch(&reader)
+            let next = try readBatch(&reader)
             running.group.wait()
             translation = next.isEmpty ? nil : start(next)
             for (offset, result) in running.slots.values.enumerated() {
                 switch result {
                 case .success(let bytes):
-                    writer.append(Self.oneLine(bytes))
-                    writer.append([0x0A])
+                    try writer.append(Self.oneLine(bytes) + [0x0A])
                 case .failure(let failure):
                     refused += 1
                     for issue in failure.issues { StandardError.write("line \(firstLine + offset): \(issue)") }
@@ -44,14 +43,14 @@ struct StreamTranslator {
             firstLine += current.count
             current = next
         }
-        writer.flush()
+        try writer.flush()
         return refused
     }
 
-    private func readBatch(_ reader: inout LineReader) -> [[UInt8]] {
+    private func readBatch(_ reader: inout LineReader) throws(StreamError) -> [[UInt8]] {
         var batch: [[UInt8]] = []
         batch.reserveCapacity(Self.batchSize)
-        while batch.count < Self.batchSize, let line = reader.nextLine() { batch.append(line) }
+        while batch.count < Self.batchSize, let line = try reader.nextLine() { batch.append(line) }
         return batch
     }
 

@@ -46,7 +46,12 @@ struct TranslateCommand: ParsableCommand {
             input = handle
         }
         if ndjson {
-            let refused = StreamTranslator(mapping: mapping, direction: direction, kind: kind).run(input: input.fileDescriptor)
+            let refused: Int
+            do {
+                refused = try StreamTranslator(mapping: mapping, direction: direction, kind: kind).run(input: input.fileDescriptor)
+            } catch {
+                throw ConfigurationProblem(message: error.message)
+            }
             if refused > 0 { throw ExitCode(1) }
             return
         }

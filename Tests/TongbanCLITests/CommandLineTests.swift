@@ -101,6 +101,24 @@ struct CommandLineTests {
         #expect(String(decoding: lines[0], as: UTF8.self).contains("&#10;"))
     }
 
+    @Test func aFailedWriteIsReportedNotSwallowed() throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-\(UUID().uuidString).ndjson")
+        defer { try? FileManager.default.removeItem(at: input) }
+        try Data(CaseFixtures.sample.serialized() + [0x0A]).write(to: input)
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["translate", "--partner", "henan-tongbai", "--ndjson", input.path]
+        process.currentDirectoryURL = Repository.root
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.hasPrefix("cannot write the output: "))
+    }
+
     @Test func mappingsCheckListsThePartners() throws {
         let run = try tongban(["mappings", "check"])
         #expect(run.status == 0)
