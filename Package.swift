@@ -11,11 +11,18 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, linked through pkg-config; `ops/setup.sh` installs their -dev packages.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The core: case model, validation, JSON, JSON Schema, mapping language. No I/O.
         .target(
@@ -29,12 +36,40 @@ let package = Package(
         .target(name: "TongbanMappings", dependencies: ["TongbanCore", "TongbanXML"]),
         // Contract runner: discovers `contracts/<partner>/` folders and checks every example.
         .target(name: "TongbanContracts", dependencies: ["TongbanMappings"]),
+        // The gateway's durable state: a storage protocol and its embedded SQLite engine.
+        .target(name: "TongbanStorage", dependencies: ["CSQLite"]),
+        // Outbound HTTP to partners through libcurl, on threads of its own.
+        .target(name: "TongbanHTTPClient", dependencies: ["CCurl"]),
+        // Each partner's wire rules that both the gateway and the simulator need: receipts,
+        // signatures, feed and batch envelopes.
+        .target(name: "TongbanPartners", dependencies: [
+            "TongbanCore", "TongbanXML",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The gateway service: HTTP API, delivery engine, partner adapters, configuration.
+        .target(name: "TongbanGateway", dependencies: [
+            "TongbanMappings", "TongbanStorage", "TongbanHTTPClient", "TongbanPartners",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Plays the three partners and the local system against a running gateway, for tests and demos.
+        .target(name: "TongbanSimulator", dependencies: [
+            "TongbanMappings", "TongbanPartners", "TongbanHTTPClient",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Helpers shared by the test targets (repository paths, sample cases).
         .target(name: "TongbanTesting", dependencies: ["TongbanMappings"]),
         .executableTarget(
             name: "tongban",
             dependencies: [
-                "TongbanMappings", "TongbanContracts", "TongbanXML",
+                "TongbanMappings", "TongbanContracts", "TongbanXML", "TongbanGateway", "TongbanSimulator", "TongbanHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +77,16 @@ let package = Package(
         .testTarget(name: "TongbanCoreTests", dependencies: ["TongbanCore", "TongbanTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"]),
         .testTarget(name: "TongbanMappingsTests", dependencies: ["TongbanMappings", "TongbanTesting"]),
+        .testTarget(name: "TongbanGatewayTests", dependencies: [
+            "TongbanGateway", "TongbanTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TongbanSimulatorTests", dependencies: [
+            "TongbanSimulator", "TongbanTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TongbanStorageTests", dependencies: ["TongbanStorage"]),
+        .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "tongban"]),

@@ -8,16 +8,20 @@ import TongbanMappings
 /// Exit codes are part of the interface scripts rely on: 0 ok, 1 invalid input (each problem
 /// on stderr as `path: reason`), 2 configuration or usage error.
 @main
-struct Tongban: ParsableCommand {
+struct Tongban: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tongban 通办: the cross-region interoperability gateway.",
-        subcommands: [TranslateCommand.self, MappingsCommand.self, ContractsCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, SimulateCommand.self, TranslateCommand.self, MappingsCommand.self, ContractsCommand.self, VersionCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as InputRefused {
             for line in failure.lines { StandardError.write(line) }
             Foundation.exit(1)

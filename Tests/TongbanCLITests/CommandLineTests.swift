@@ -109,7 +109,7 @@ struct CommandLineTests {
         process.executableURL = Self.executable
         process.arguments = ["translate", "--partner", "henan-tongbai", "--ndjson", input.path]
         process.currentDirectoryURL = Repository.root
-        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
         let errors = Pipe()
         process.standardError = errors
         try process.run()

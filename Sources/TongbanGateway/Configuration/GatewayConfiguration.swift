@@ -1,0 +1,71 @@
+import Foundation
+import TongbanCore
+
+/// Everything `tongban serve` needs, read from one YAML file (see `ops/config/`). Decoding is
+/// strict: an unknown key, a missing one or a bad value stops the gateway with the file, line
+/// and key, before anything listens.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Holds the SQLite database (`tongban.sqlite`).
+    public var dataDirectory: URL
+    /// The `mappings/` folder.
+    public var mappings: URL
+    public var local: LocalSystem
+    public var delivery: DeliveryPolicy
+    public var partners: [PartnerConfiguration]
+    /// How long in-flight deliveries may run after SIGTERM before the gateway exits anyway.
+    public var shutdownGrace: Duration
+    /// The largest request body the API reads.
+    public var maxBodyBytes: Int
+
+    /// The local system: where inbound cases and status reports go, and the API keys of its
+    /// windows.
+    public struct LocalSystem: Sendable {
+        public var name: String
+        /// Inbound cases are POSTed to `{endpoint}/cases`, statuses to `{endpoint}/statuses`.
+        public var endpoint: String
+        public var apiKeys: [APIKey]
+        public var transport: TransportSettings
+    }
+
+    /// A caller's key, kept only as its SHA-256 digest.
+    public struct APIKey: Sendable {
+        public var name: String
+        /// Lower-case hex SHA-256 of the key.
+        public var sha256: String
+    }
+
+    public struct DeliveryPolicy: Sendable {
+        public var retry: RetryPolicy
+        public var breaker: BreakerPolicy
+        /// Concurrent deliveries per destination.
+        public var workers: Int
+    }
+
+    public struct RetryPolicy: Sendable, Equatable {
+        /// The first backoff; each further one doubles, up to `cap`, with full jitter.
+        public var base: Duration
+        public var cap: Duration
+        public var maxAttempts: Int
+        /// A transfer older than this becomes a dead letter instead of being retried.
+        public var maxAge: Duration
+    }
+
+    public struct BreakerPolicy: Sendable, Equatable {
+        /// Consecutive failures that open the breaker.
+        public var failures: Int
+        /// How long it stays open before a half-open probe.
+        public var openFor: Duration
+    }
+
+    /// Connection settings of one outbound destination.
+    public struct TransportSettings: Sendable {
+        public var connectTimeout: Duration
+        public var totalTimeout: Duration
+        public var proxy: String?
+        public var clientCertificate: String?
+        public var clientKey: String?
+        public var caBundle: String?
+    }
+}

@@ -1,0 +1,93 @@
+import TongbanCore
+import TongbanMappings
+import TongbanStorage
+
+/// What became of a case a partner sent.
+public enum InboundCaseOutcome: Sendable {
+    /// Committed with its transfer to the local system (or already committed: `created` false).
+    case accepted(CaseRecord, created: Bool)
+    /// Refused; nothing stored. `matterUnknown` when the agreement does not list the matter,
+    /// which some partners answer with a code of its own.
+    case refused([ValidationIssue], matterUnknown: Bool)
+    /// The number and version are taken by a different body, or the version does not follow.
+    case conflict(String)
+}
+
+extension Gateway {
+    /// Translates a partner's case into the canonical form and commits it with its transfer to
+    /// the local system. A later version of a known case is a supplement.
+    func acceptInboundCase(_ message: [UInt8], partner: PartnerMapping) async throws -> InboundCaseOutcome {
+        let now = clock.nowMillis()
+        let canonical: [UInt8]
+        switch partner.translate(message, direction: .inbound, kind: .case, context: TranslationContext(now: Self.timestamp(now))) {
+        case .success(let bytes): canonical = bytes
+        case .failure(let failure):
+            let unknownMatter = failure.issues.contains { $0.reason.contains("matters") || $0.path.hasSuffix("matter.code") }
+            return .refused(failure.issues, matterUnknown: unknownMatter)
+        }
+        let json = try JSONParser.parse(canonical)
+        let caseNumber = json["caseNumber"]!.stringValue!
+        let version = Int(json["version"]!.integerValue!)
+        let matterCode = json["matter"]!["code"]!.stringValue!
+        let digest = Self.sha256Hex(canonical)
+        let local = catalog.local.division
+
+        let outcome = try await store.write { writer -> InboundCaseOutcome in
+            func toLocal(_ caseID: String, _ kind: TransferRecord.Kind) throws {
+                _ = try writer.insertTransfer(TransferRecord(
+                    caseID: caseID, destination: Gateway.localDestination, kind: kind, messageID: Gateway.newID(), payload: canonical,
+                    contentType: "application/json", nextAttemptAt: now, createdAt: now))
+            }
+            guard var existing = try writer.caseRecord(origin: partner.name, caseNumber: caseNumber) else {
+                guard version == 1 else { return .conflict("case \(caseNumber) is unknown here; its first version must be 1") }
+                let id = Gateway.newID()
+                let ours = "\(local)GW" + id.replacingOccurrences(of: "-", with: "").prefix(14).uppercased()
+                let record = try writer.insertCase(
+                    CaseRecord(id: id, direction: .inbound, origin: partner.name, partner: partner.name, caseNumber: caseNumber,
+                               version: version, matterCode: matterCode, partnerCaseNumber: ours, createdAt: now, updatedAt: now),
+                    firstVersion: CaseVersionRecord(caseID: id, version: version, digest: digest, canonical: canonical, createdAt: now))
+                try toLocal(id, .case)
+                return .accepted(record, created: true)
+            }
+            if let earlier = try writer.version(caseID: existing.id, version: version) {
+                return earlier.digest == digest ? .accepted(existing, created: false)
+                    : .conflict("case \(caseNumber) version \(version) was already received with different content")
+            }
+            guard version == existing.version + 1 else {
+                return .conflict("case \(caseNumber) is at version \(existing.version); the next version is \(existing.version + 1)")
+            }
+            try writer.insertVersion(CaseVersionRecord(caseID: existing.id, version: version, digest: digest, canonical: canonical, createdAt: now))
+            existing.version = version
+            existing.updatedAt = now
+            try writer.updateCase(existing)
+            try toLocal(existing.id, .supplement)
+            return .accepted(existing, created: true)
+        }
+        if case .accepted(_, created: true) = outcome { wake(Self.localDestination) }
+        return outcome
+    }
+
+    /// A partner withdrew a case it had sent (KSTB `CH`, hub `case.withdraw`): the case becomes
+    /// `withdrawn` and the local system is told. Nil when the partner sent no such case.
+    func withdrawInboundCase(partner: PartnerMapping, caseNumber: String, at: Timestamp, reason: String?) async throws -> CaseRecord? {
+        let now = clock.nowMillis()
+        let result = try await store.write { writer -> CaseRecord? in
+            guard var record = try writer.caseRecord(origin: partner.name, caseNumber: caseNumber) else { return nil }
+            var object = JSONObject([("caseNumber", .string(caseNumber)), ("status", .string(CaseStatus.withdrawn.rawValue)),
+                                     ("at", .string(at.rfc3339())), ("partnerRegion", .string(partner.agreement.divisions[0]))])
+            if let number = record.partnerCaseNumber { object["handlerCaseNumber"] = .string(number) }
+            if let reason, !reason.isEmpty { object["opinion"] = .string(String(reason.unicodeScalars.prefix(1000))) }
+            let update = try StatusUpdate.validate(.object(object)).get()
+            let canonical = update.json.serialized()
+            let stored = try Self.record(update, canonical: canonical, partnerCode: nil, source: .partner, on: &record, writer: writer, now: now)
+            if stored.outcome == .applied {
+                _ = try writer.insertTransfer(TransferRecord(
+                    caseID: record.id, destination: Gateway.localDestination, kind: .withdrawal, messageID: Gateway.newID(), payload: canonical,
+                    contentType: "application/json", nextAttemptAt: now, createdAt: now))
+            }
+            return record
+        }
+        if result != nil { wake(Self.localDestination) }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+import TongbanCore
+import TongbanMappings
+import TongbanStorage
+
+/// What became of a case a local window submitted.
+public enum IntakeOutcome: Sendable {
+    /// Committed (or already committed by an identical earlier request: `created` is false).
+    case accepted(CaseRecord, created: Bool)
+    /// The number and version are taken by a different body, or the version does not follow.
+    case conflict(String)
+    /// Refused before anything was stored; every problem is listed.
+    case invalid([ValidationIssue])
+    /// The case named in the path does not exist.
+    case notFound
+}
+
+extension Gateway {
+    /// Accepts a canonical case from a local window: validates it, translates it for the partner
+    /// whose agreement covers its handling region and matter, and commits the case with its
+    /// outbound transfer in one transaction. A version after the first is a supplement.
+    ///
+    /// - Parameter caseID: set by `POST /v1/cases/{id}/supplements`: the body must then be a
+    ///   later version of that case.
+    public func submit(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch { return .invalid([ValidationIssue(path: "$", reason: error.description)]) }
+        guard let region = json["handlingRegion"]?.stringValue, let partner = catalog.partner(forRegion: region) else {
+            return .invalid(Self.issuesWithoutAgreement(json))
+        }
+        guard let partnerSettings = partnerConfiguration(partner.name) else {
+            return .invalid([ValidationIssue(path: "$.handlingRegion", reason: "the agreement with \(partner.name) is not connected on this gateway")])
+        }
+        let now = clock.nowMillis()
+        let messageID = Self.newID()
+        let canonical = json.serialized()
+        let payload: [UInt8]
+        switch partner.translate(canonical, direction: .outbound, kind: .case, context: TranslationContext(now: Self.timestamp(now), uuid: messageID)) {
+        case .success(let bytes): payload = bytes
+        case .failure(let failure): return .invalid(failure.issues)
+        }
+        // Translation validated the case, so these members are present and well-formed.
+        let caseNumber = json["caseNumber"]!.stringValue!
+        let version = Int(json["version"]!.integerValue!)
+        let matterCode = json["matter"]!["code"]!.stringValue!
+        let digest = Self.sha256Hex(canonical)
+        let origin = configuration.local.name
+        let wire = partnerSettings.wireProtocol
+
+        let outcome = try await store.write { writer -> IntakeOutcome in
+            let version0 = CaseVersionRecord(caseID: "", version: version, digest: digest, canonical: canonical, createdAt: now)
+            func transfer(caseID: String, kind: TransferRecord.Kind) -> TransferRecord {
+                TransferRecord(caseID: caseID, destination: partner.name, kind: kind, messageID: messageID, payload: payload,
+                               contentType: wire.contentType, nextAttemptAt: now, createdAt: now, feedSeq: wire == .hub ? 0 : nil)
+            }
+            if let caseID, try writer.caseRecord(id: caseID) == nil { return .notFound }
+            guard var existing = try writer.caseRecord(origin: origin, caseNumber: caseNumber) else {
+                if caseID != nil { return .conflict("case number \(caseNumber) is not the number of case \(caseID!)") }
+                guard version == 1 else {
+                    return .conflict("case \(caseNumber) is unknown here, so its first version must be 1, not \(version)")
+                }
+                let id = Self.newID()
+                var versionRecord = version0
+                versionRecord.caseID = id
+                let record = try writer.insertCase(
+                    CaseRecord(id: id, direction: .outbound, origin: origin, partner: partner.name, caseNumber: caseNumber,
+                               version: version, matterCode: matterCode, createdAt: now, updatedAt: now),
+                    firstVersion: versionRecord)
+                _ = try writer.insertTransfer(transfer(caseID: id, kind: .case))
+                return .accepted(record, created: true)
+            }
+            if let caseID, caseID != existing.id {
+                return .conflict("case number \(caseNumber) belongs to case \(existing.id), not \(caseID)")
+            }
+            if let earlier = try writer.version(caseID: existing.id, version: version) {
+                return earlier.digest == digest
+                    ? .accepted(existing, created: false)
+                    : .conflict("case \(caseNumber) version \(version) was already submitted with a different body; send a new version as a supplement")
+            }
+            guard version == existing.version + 1 else {
+                return .conflict("case \(caseNumber) is at version \(existing.version); the next version is \(existing.version + 1), not \(version)")
+            }
+            if let status = existing.status.flatMap(CaseStatus.init(rawValue:)), status.isFinal {
+                return .conflict("case \(caseNumber) is \(status.rawValue), a final status: it takes no supplement")
+            }
+            var versionRecord = version0
+            versionRecord.caseID = existing.id
+            try writer.insertVersion(versionRecord)
+            existing.version = version
+            existing.updatedAt = now
+            try writer.updateCase(existing)
+            _ = try writer.insertTransfer(transfer(caseID: existing.id, kind: .supplement))
+            return .accepted(existing, created: true)
+        }
+        if case .accepted(_, created: true) = outcome {
+            wake(partner.name)
+            logger.info("case accepted", metadata: ["partner": "\(partner.name)", "messageID": "\(messageID)", "version": "\(version)"])
+        }
+        return outcome
+    }
+
+    /// A case whose handling region no agreement covers: its own problems, plus that one.
+    static func issuesWithoutAgreement(_ json: JSONValue) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if case .failure(let failure) = LocalCase.validate(json) { issues = failure.issues }
+        if !issues.contains(where: { $0.path == "$.handlingRegion" }) {
+            let region = json["handlingRegion"]?.stringValue ?? ""
+            let matter = json["matter"]?["code"]?.stringValue ?? "?"
+            issues.append(ValidationIssue(path: "$.handlingRegion",
+                                          reason: "no agreement covers handling region \(region) (matter \(matter))"))
+        }
+        return issues
+    }
+}
+
+extension PartnerConfiguration.WireProtocol {
+    /// The media type of this protocol's payloads.
+    var contentType: String {
+        switch self {
+        case .kstb: "application/xml; charset=GB18030"
+        case .apas, .hub: "application/json"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import Logging
+import TongbanCore
+import TongbanMappings
+import TongbanStorage
+
+/// The gateway's behaviour, independent of HTTP: cases in, statuses both ways, transfers queued
+/// in the same transaction as the change that causes them. Routes and workers call into it.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let catalog: MappingCatalog
+    public let store: any GatewayStore
+    let clock: GatewayClock
+    let logger: Logger
+    /// One per destination (each partner, and `local`): rung when a transfer is queued.
+    let wakeups: [String: Wakeup]
+
+    /// The destination name of the local system's own endpoint.
+    public static let localDestination = "local"
+
+    public init(configuration: GatewayConfiguration, catalog: MappingCatalog, store: any GatewayStore,
+                clock: GatewayClock = .system, logger: Logger = Logger(label: "tongban.gateway")) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        var wakeups = [Gateway.localDestination: Wakeup()]
+        for partner in configuration.partners { wakeups[partner.name] = Wakeup() }
+        self.wakeups = wakeups
+    }
+
+    func partnerConfiguration(_ name: String) -> PartnerConfiguration? {
+        configuration.partners.first { $0.name == name }
+    }
+
+    func wake(_ destination: String) {
+        wakeups[destination]?.signal()
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }.joined()
+    }
+
+    /// The instant of `millis`, written in China Standard Time like every partner's clock.
+    static func timestamp(_ millis: Int64) -> Timestamp {
+        Timestamp(epochSeconds: millis / 1000, offsetSeconds: Timestamp.chinaStandardTimeOffset)
+    }
+}
+
+/// Where the gateway reads the time: the system clock, or a test's.
+public struct GatewayClock: Sendable {
+    public var nowMillis: @Sendable () -> Int64
+
+    public init(nowMillis: @escaping @Sendable () -> Int64) { self.nowMillis = nowMillis }
+
+    public static let system = GatewayClock { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TongbanCore
+import TongbanHTTPClient
+import TongbanMappings
+import TongbanPartners
+import TongbanStorage
+
+/// Zaoyang never calls back: the gateway asks `GET {base}/api/v1/apas/{unid}/status` for each
+/// open case it sent, no more often than `pollInterval` per case and at most `requestsPerSecond`
+/// requests in all, until the case reaches a final status.
+final class APASPoller: Service {
+    let gateway: Gateway
+    let partner: PartnerMapping
+    let settings: PartnerConfiguration
+    let client: any HTTPClient
+    let logger: Logger
+
+    init(gateway: Gateway, partner: PartnerMapping, settings: PartnerConfiguration, client: any HTTPClient, logger: Logger) {
+        self.gateway = gateway
+        self.partner = partner
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let spacing = Duration.milliseconds(1000 / Int64(settings.requestsPerSecond))
+        let name = partner.name
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = gateway.clock.nowMillis()
+            let due = (try? await gateway.store.read { reader in
+                try reader.casesDueForPoll(partner: name, now: now, limit: self.settings.requestsPerSecond)
+            }) ?? []
+            for record in due {
+                await poll(record)
+                try? await Task.sleep(for: spacing)
+            }
+            if due.isEmpty {
+                let next = (try? await gateway.store.read { reader in try reader.nextPollTime(partner: name) }) ?? nil
+                let wait = min(max((next ?? now + 1000) - now, 50), 1000)
+                try? await Task.sleep(for: .milliseconds(wait))
+            }
+        }
+    }
+
+    func poll(_ record: CaseRecord) async {
+        guard let unid = record.partnerCaseNumber, let base = settings.baseURL, let appID = settings.appID, let secret = settings.appSecret else { return }
+        let now = gateway.clock.nowMillis()
+        var headers: [HTTPHeader] = []
+        for (name, value) in APASSignature.headers(appID: appID, secret: secret.bytes, now: now, body: []) { headers.append(HTTPHeader(name, value)) }
+        let path = unid.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? unid
+        var update: (StatusUpdate, [UInt8], String?)?
+        do {
+            let response = try await client.execute(HTTPClientRequest(method: "GET", url: "\(base)/api/v1/apas/\(path)/status", headers: headers))
+            if response.status == 200 {
+                switch partner.translate(response.body, direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
+                case .success(let canonical):
+                    if let value = try? StatusUpdate.validate(JSONParser.parse(canonical)).get() {
+                        let code = (try? JSONParser.parse(response.body))?["data"]?["handlestate"]?.stringValue
+                        update = (value, canonical, code)
+                    }
+                case .failure(let failure):
+                    logger.warning("status poll answer refused", metadata: ["case": "\(record.id)", "issues": "\(failure.issues.count)", "first": "\(failure.issues.first?.path ?? "")"])
+                }
+            } else {
+                logger.warning("status poll failed", metadata: ["case": "\(record.id)", "http": "\(response.status)"])
+            }
+        } catch {
+            logger.warning("status poll failed", metadata: ["case": "\(record.id)", "error": "\(error)"])
+        }
+        let origin = gateway.configuration.local.name
+        let interval = settings.pollInterval.milliseconds
+        let partnerName = partner.name
+        let received = update
+        do {
+            try await gateway.store.write { writer in
+                if let (status, canonical, code) = received {
+                    _ = try Gateway.recordPartnerStatus(status, canonical: canonical, partnerCode: code, partner: partnerName,
+                                                        origin: origin, writer: writer, now: now)
+                }
+                guard var current = try writer.caseRecord(id: record.id) else { return }
+                let final = current.status.flatMap(CaseStatus.init(rawValue:))?.isFinal ?? false
+                current.nextPollAt = final ? nil : now + interval
+                try writer.updateCase(current)
+            }
+            if update != nil { gateway.wake(Gateway.localDestination) }
+        } catch {
+            logger.error("cannot record a status poll", metadata: ["case": "\(record.id)", "error": "\(error)"])
+        }
+    }
+}

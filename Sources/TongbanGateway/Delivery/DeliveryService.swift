@@ -1,0 +1,197 @@
+import TongbanCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TongbanHTTPClient
+import TongbanStorage
+
+/// Delivers one destination's queued transfers: takes due transfers (never two of one case at
+/// once, so each case's messages arrive in order, while a stuck case holds up no other), sends
+/// them with at most `workers` in flight, and records every attempt with its outcome in the same
+/// transaction as the transfer's new state.
+///
+/// On graceful shutdown it takes no new work and waits for the attempts in flight; the service
+/// group bounds that wait. Work a crash interrupted is released when the gateway starts again.
+final class DeliveryService: Service {
+    let destination: String
+    let gateway: Gateway
+    let channel: any DeliveryChannel
+    let client: any HTTPClient
+    let workers: Int
+    let schedule: RetrySchedule
+    let breaker: CircuitBreaker
+    /// Set for partners whose status is polled: a delivered case is polled from then on.
+    let pollInterval: Duration?
+    let logger: Logger
+    /// Attempts under way.
+    let inFlight = Mutex(0)
+    /// Set on graceful shutdown: take no new work.
+    let stopping = Mutex(false)
+
+    init(destination: String, gateway: Gateway, channel: any DeliveryChannel, client: any HTTPClient, workers: Int,
+         retry: GatewayConfiguration.RetryPolicy, breaker: CircuitBreaker, pollInterval: Duration?, logger: Logger) {
+        self.destination = destination
+        self.gateway = gateway
+        self.channel = channel
+        self.client = client
+        self.workers = workers
+        self.schedule = RetrySchedule(policy: retry)
+        self.breaker = breaker
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    var wakeup: Wakeup { gateway.wakeups[destination]! }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                while !stopping.withLock({ $0 }), !Task.isCancelled {
+                    let now = gateway.clock.nowMillis()
+                    let free = workers - inFlight.withLock { $0 }
+                    let permits = breaker.permits(capacity: free, now: now)
+                    var claimed: [TransferRecord] = []
+                    if permits > 0 {
+                        do {
+                            claimed = try await claim(permits, now: now)
+                        } catch {
+                            logger.error("cannot take transfers", metadata: ["destination": "\(destination)", "error": "\(error)"])
+                        }
+                        if claimed.isEmpty, breaker.state(now: now) == .halfOpen { breaker.cancelProbe() }
+                    }
+                    for transfer in claimed {
+                        inFlight.withLock { $0 += 1 }
+                        group.addTask {
+                            await self.deliver(transfer)
+                            self.inFlight.withLock { $0 -= 1 }
+                            self.wakeup.signal()
+                        }
+                    }
+                    if claimed.count < permits || permits == 0 {
+                        await wakeup.wait(timeout: await idleTimeout(now: now))
+                    }
+                }
+                await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.wakeup.signal()
+        }
+    }
+
+    /// How long to wait when there is nothing to do: until the next transfer falls due or the
+    /// breaker lets a probe through, between 10 ms and 1 s (a new transfer rings the wakeup).
+    func idleTimeout(now: Int64) async -> Duration {
+        var until = now + 1000
+        if let reopen = breaker.reopensAt() { until = min(until, reopen) }
+        let destination = destination
+        if let due = try? await gateway.store.read({ reader in try reader.nextDueTime(destination: destination) }) {
+            until = min(until, due)
+        }
+        return .milliseconds(max(until - now, 10))
+    }
+
+    func claim(_ count: Int, now: Int64) async throws -> [TransferRecord] {
+        let destination = destination
+        return try await gateway.store.write { writer in
+            var taken = try writer.dueTransfers(destination: destination, now: now, limit: count)
+            for index in taken.indices {
+                taken[index].state = .inFlight
+                try writer.updateTransfer(taken[index])
+            }
+            return taken
+        }
+    }
+
+    func deliver(_ transfer: TransferRecord) async {
+        let started = gateway.clock.nowMillis()
+        var status: Int?
+        let verdict: DeliveryVerdict
+        do {
+            let response = try await client.execute(channel.request(for: transfer, now: started))
+            status = response.status
+            verdict = channel.verdict(for: response, transfer: transfer)
+        } catch {
+            verdict = error.isRetryable ? .retry(after: nil, code: nil, detail: "\(error)") : .permanent(code: nil, detail: "\(error)")
+        }
+        let finished = gateway.clock.nowMillis()
+        if case .retry = verdict { breaker.recordFailure(now: finished) } else { breaker.recordSuccess() }
+        let delay: Duration?
+        if case .retry(let after, _, _) = verdict {
+            delay = schedule.delay(afterAttempts: transfer.attempts + 1, retryAfter: after)
+        } else {
+            delay = nil
+        }
+        let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay)
+        logger.info("delivery attempt", metadata: [
+            "destination": "\(destination)", "transfer": "\(transfer.id)", "case": "\(transfer.caseID)",
+            "attempt": "\(transfer.attempts + 1)", "outcome": "\(outcome?.rawValue ?? "unrecorded")",
+        ])
+    }
+
+    /// Stores the attempt and the transfer's new state; retried a few times because a transfer
+    /// left `inFlight` waits for the next restart.
+    func record(_ transfer: TransferRecord, verdict: DeliveryVerdict, httpStatus: Int?, started: Int64, finished: Int64, delay: Duration?) async -> TransferState? {
+        let schedule = schedule
+        let pollInterval = pollInterval
+        for attempt in 1...5 {
+            do {
+                return try await gateway.store.write { writer in
+                    var updated = transfer
+                    updated.attempts += 1
+                    let outcome: AttemptRecord.Outcome
+                    let code: String?
+                    let detail: String?
+                    switch verdict {
+                    case .delivered(let partnerCaseNumber, let answerCode, let answer):
+                        outcome = .delivered
+                        code = answerCode
+                        detail = answer
+                        updated.state = .delivered
+                        updated.finishedAt = finished
+                        updated.lastError = nil
+                        if transfer.kind == .case || transfer.kind == .supplement, var record = try writer.caseRecord(id: transfer.caseID) {
+                            if record.partnerCaseNumber == nil, let partnerCaseNumber { record.partnerCaseNumber = partnerCaseNumber }
+                            if let pollInterval, record.nextPollAt == nil, record.partnerCaseNumber != nil,
+                               !(record.status.flatMap(CaseStatus.init(rawValue:))?.isFinal ?? false) {
+                                record.nextPollAt = finished + pollInterval.milliseconds
+                            }
+                            record.updatedAt = finished
+                            try writer.updateCase(record)
+                        }
+                    case .retry(_, let answerCode, let answer):
+                        code = answerCode
+                        detail = answer
+                        if schedule.allowsAnotherAttempt(attempts: updated.attempts, createdAt: transfer.createdAt, now: finished) {
+                            outcome = .retry
+                            updated.state = .pending
+                            updated.nextAttemptAt = finished + (delay ?? .zero).milliseconds
+                            updated.lastError = answer
+                        } else {
+                            outcome = .permanent
+                            updated.state = .dead
+                            updated.finishedAt = finished
+                            updated.lastError = "gave up after \(updated.attempts) attempts: \(answer)"
+                        }
+                    case .permanent(let answerCode, let answer):
+                        outcome = .permanent
+                        code = answerCode
+                        detail = answer
+                        updated.state = .dead
+                        updated.finishedAt = finished
+                        updated.lastError = answer
+                    }
+                    try writer.insertAttempt(AttemptRecord(
+                        transferID: transfer.id, number: updated.attempts, startedAt: started, durationMillis: finished - started,
+                        outcome: outcome, httpStatus: httpStatus, partnerCode: code, detail: detail))
+                    try writer.updateTransfer(updated)
+                    return updated.state
+                }
+            } catch {
+                logger.error("cannot record a delivery attempt", metadata: ["transfer": "\(transfer.id)", "try": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import TongbanCore
+
+/// Admits a local window's call only with a configured API key (`Authorization: Bearer KEY`).
+/// Keys are compared by SHA-256 digest: the configuration never holds a key itself.
+struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let digests: [String]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let key = Self.bearerToken(request), Self.matches(key, digests) else {
+            return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send a local system's API key as Authorization: Bearer KEY",
+                                 headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await next(request, context)
+    }
+
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.count > 7, header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether `secret`'s digest is one of `digests`, comparing every digest in full.
+    static func matches(_ secret: String, _ digests: [String]) -> Bool {
+        let digest = Array(Gateway.sha256Hex(Array(secret.utf8)).utf8)
+        var found = false
+        for candidate in digests {
+            let bytes = Array(candidate.utf8)
+            guard bytes.count == digest.count else { continue }
+            var difference: UInt8 = 0
+            for i in bytes.indices { difference |= bytes[i] ^ digest[i] }
+            if difference == 0 { found = true }
+        }
+        return found
+    }
+}

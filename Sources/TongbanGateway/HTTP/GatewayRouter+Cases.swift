@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import TongbanCore
+import TongbanStorage
+
+extension GatewayRouter {
+    /// `/v1/cases…`: the local windows' API. Every route here sits behind the API key check.
+    func addCaseRoutes(to group: RouterGroup<Context>) {
+        group.post("cases") { request, _ in
+            try await self.intake(self.gateway.submit(request.bytes(limit: self.maxBody)))
+        }
+        group.post("cases/:id/supplements") { request, context in
+            let id = try context.parameters.require("id")
+            return try await self.intake(self.gateway.submit(request.bytes(limit: self.maxBody), caseID: id))
+        }
+        group.post("cases/:id/status") { request, context in
+            let id = try context.parameters.require("id")
+            switch try await self.gateway.reportLocalStatus(caseID: id, body: request.bytes(limit: self.maxBody)) {
+            case .recorded(let status, let record):
+                var object = JSONObject()
+                object.append("id", .string(record.id))
+                object.append("status", .string(record.status ?? status.status))
+                object.append("outcome", .string(status.outcome.rawValue))
+                if let note = status.note { object.append("note", .string(note)) }
+                object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
+                return Reply.json(.object(object), status: .accepted)
+            case .invalid(let issues):
+                return Reply.problem(.unprocessableContent, title: "Invalid status", detail: "\(issues.count) problem(s); nothing was stored", issues: issues)
+            case .notFound:
+                return Reply.problem(.notFound, title: "No such case", detail: "no case has id \(id)")
+            case .conflict(let reason):
+                return Reply.problem(.conflict, title: "Conflict", detail: reason)
+            }
+        }
+        group.get("cases/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let view = try await self.gateway.caseView(id: id) else {
+                return Reply.problem(.notFound, title: "No such case", detail: "no case has id \(id)")
+            }
+            return Reply.json(view)
+        }
+        group.get("cases") { request, _ in
+            try await self.list(request)
+        }
+    }
+
+    func intake(_ outcome: IntakeOutcome) -> Response {
+        switch outcome {
+        case .accepted(let record, _):
+            var object = JSONObject()
+            object.append("id", .string(record.id))
+            object.append("caseNumber", .string(record.caseNumber))
+            object.append("version", .int(Int64(record.version)))
+            object.append("partner", .string(record.partner))
+            object.append("status", .string(record.status ?? "queued"))
+            object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
+            return Reply.json(.object(object), status: .accepted, headers: [.location: "/v1/cases/\(record.id)"])
+        case .invalid(let issues):
+            return Reply.problem(.unprocessableContent, title: "Invalid case", detail: "\(issues.count) problem(s); nothing was stored", issues: issues)
+        case .conflict(let reason):
+            return Reply.problem(.conflict, title: "Conflict", detail: reason)
+        case .notFound:
+            return Reply.problem(.notFound, title: "No such case")
+        }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var issues: [ValidationIssue] = []
+        var filter = CaseFilter()
+        filter.caseNumber = query.get("caseNumber")
+        filter.partner = query.get("partner")
+        filter.status = query.get("status")
+        if let direction = query.get("direction") {
+            filter.direction = CaseRecord.Direction(rawValue: direction)
+            if filter.direction == nil { issues.append(ValidationIssue(path: "direction", reason: "must be outbound or inbound")) }
+        }
+        for (name, keyPath) in [("from", \CaseFilter.createdFrom), ("to", \CaseFilter.createdTo)] {
+            guard let text = query.get(name) else { continue }
+            if let time = Timestamp.parseRFC3339(text) { filter[keyPath: keyPath] = time.epochSeconds * 1000 } else {
+                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-11-20T09:30:00+08:00"))
+            }
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            if let value = Int(text), (1...500).contains(value) { limit = value } else {
+                issues.append(ValidationIssue(path: "limit", reason: "must be a whole number from 1 to 500"))
+            }
+        }
+        var after: Int64?
+        if let cursor = query.get("cursor") {
+            after = Self.decodeCursor(cursor)
+            if after == nil { issues.append(ValidationIssue(path: "cursor", reason: "is not a cursor this gateway issued")) }
+        }
+        guard issues.isEmpty else {
+            return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues)
+        }
+        let page = try await gateway.listCases(filter, after: after, limit: limit)
+        var object = JSONObject([("items", .array(page.items))])
+        object.append("next", page.next.map { .string(Self.encodeCursor($0)) } ?? .null)
+        return Reply.json(.object(object))
+    }
+
+    /// Cursors are opaque to callers: `c` and a position, base64url without padding.
+    static func encodeCursor(_ seq: Int64) -> String {
+        Data("c\(seq)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeCursor(_ cursor: String) -> Int64? {
+        guard cursor.utf8.count <= 32 else { return nil }
+        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.utf8.count % 4 != 0 { text += "=" }
+        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("c"),
+              let seq = Int64(plain.dropFirst()), seq > 0 else { return nil }
+        return seq
+    }
+}

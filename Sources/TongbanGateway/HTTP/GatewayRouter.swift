@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import TongbanCore
+
+/// Builds the gateway's routes: the local windows' API under `/v1` (API key), each partner's
+/// endpoints under `/partners/{name}` (each authenticated its own way), health probes and the
+/// OpenAPI document.
+public struct GatewayRouter: Sendable {
+    public typealias Context = BasicRequestContext
+
+    let gateway: Gateway
+    let maxBody: Int
+    /// The OpenAPI document served at `/openapi.yaml`.
+    let openAPIDocument: URL
+
+    public init(gateway: Gateway, openAPIDocument: URL = URL(fileURLWithPath: "docs/openapi.yaml")) {
+        self.gateway = gateway
+        self.maxBody = gateway.configuration.maxBodyBytes
+        self.openAPIDocument = openAPIDocument
+    }
+
+    public func makeRouter() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.get("health/live") { _, _ in
+            Reply.json(["status": "live"])
+        }
+        router.get("health/ready") { _, _ in
+            await self.gateway.store.isReady()
+                ? Reply.json(["status": "ready"])
+                : Reply.problem(.serviceUnavailable, title: "Not ready", detail: "storage is unreachable or migrations are not applied")
+        }
+        router.get("openapi.yaml") { _, _ in
+            guard let data = FileManager.default.contents(atPath: self.openAPIDocument.path) else {
+                return Reply.problem(.notFound, title: "No OpenAPI document", detail: "\(self.openAPIDocument.path) is missing")
+            }
+            return Reply.bytes([UInt8](data), contentType: "application/yaml")
+        }
+        let api = router.group("v1").add(middleware: APIKeyMiddleware<Context>(digests: gateway.configuration.local.apiKeys.map(\.sha256)))
+        addCaseRoutes(to: api)
+        addPartnerRoutes(to: router.group("partners"))
+        return router
+    }
+}

@@ -1,0 +1,101 @@
+import Hummingbird
+import TongbanCore
+import TongbanMappings
+import TongbanPartners
+import TongbanStorage
+
+/// 枣阳's side of APAS v1 at the gateway: Zaoyang submits its own cases and polls their status,
+/// every request signed with its appId. A bad signature, a timestamp more than 300 s off or a
+/// nonce used in the last 600 s is refused with HTTP 401 and `code` 4011; a `projid` already
+/// received is answered 4003 with the original `unid`.
+struct APASEndpoint: Sendable {
+    let gateway: Gateway
+    let partner: PartnerMapping
+    let settings: PartnerConfiguration
+    static let maximumBody = 2 << 20
+
+    func register(on group: RouterGroup<GatewayRouter.Context>) {
+        group.post("api/v1/apas/submit") { request, _ in
+            let body = try await request.bytes(limit: Self.maximumBody)
+            if let refusal = try await self.refusal(request, body: body) { return refusal }
+            return try await self.submit(body)
+        }
+        group.get("api/v1/apas/:unid/status") { request, context in
+            if let refusal = try await self.refusal(request, body: []) { return refusal }
+            return try await self.status(unid: context.parameters.require("unid"))
+        }
+    }
+
+    static func answer(_ answer: APASAnswer, status: HTTPResponse.Status = .ok) -> Response {
+        Reply.bytes(answer.bytes, contentType: "application/json", status: status)
+    }
+
+    /// The 401 answer for a request whose signature, timestamp or nonce fails; nil when it passes.
+    func refusal(_ request: Request, body: [UInt8]) async throws -> Response? {
+        let now = gateway.clock.nowMillis()
+        do throws(APASSignature.Refusal) {
+            let signed = try APASSignature.SignedRequest { name in
+                request.headers.first { $0.name.canonicalName == name.lowercased() }?.value
+            }
+            guard signed.appID == settings.partnerAppID, let secret = settings.partnerSecret else { throw .unknownApp(signed.appID) }
+            try signed.verify(secret: secret.bytes, body: body, now: now)
+            let name = partner.name
+            let fresh = try? await gateway.store.write { writer in
+                try writer.rememberNonce(partner: name, nonce: signed.nonce, at: now, forgetBefore: now - APASSignature.nonceMemoryMillis)
+            }
+            guard fresh == true else { throw .replayedNonce }
+            return nil
+        } catch {
+            gateway.logger.warning("signed request refused", metadata: ["partner": "\(partner.name)", "reason": "\(error)"])
+            return Self.answer(APASAnswer(.signatureRefused, error.description), status: .unauthorized)
+        }
+    }
+
+    func submit(_ body: [UInt8]) async throws -> Response {
+        let projid = (try? JSONParser.parse(body))?["projid"]?.stringValue
+        if let projid {
+            let name = partner.name
+            if let existing = try await gateway.store.read({ reader in try reader.caseRecord(origin: name, caseNumber: projid) }) {
+                return Self.answer(APASAnswer(.duplicate, "projid \(projid) 已受理", unid: existing.partnerCaseNumber))
+            }
+        }
+        switch try await gateway.acceptInboundCase(body, partner: partner) {
+        case .accepted(let record, let created):
+            return Self.answer(created ? APASAnswer(.accepted, "ok", unid: record.partnerCaseNumber)
+                                       : APASAnswer(.duplicate, "projid \(record.caseNumber) 已受理", unid: record.partnerCaseNumber))
+        case .refused(let issues, let matterUnknown):
+            return Self.answer(APASAnswer(matterUnknown ? .matterNotInAgreement : .invalidField, KSTBEndpoint.summary(issues)))
+        case .conflict(let reason):
+            return Self.answer(APASAnswer(.invalidField, reason))
+        }
+    }
+
+    /// The status of a case Zaoyang sent, in Zaoyang's own shape; a case with no report yet is
+    /// waiting (待受理).
+    func status(unid: String) async throws -> Response {
+        let name = partner.name
+        let found = try await gateway.store.read { reader -> (CaseRecord, StatusRecord?)? in
+            guard let record = try reader.caseRecord(partner: name, partnerCaseNumber: unid, direction: .inbound) else { return nil }
+            let latest = try reader.statuses(caseID: record.id).last { $0.outcome == .applied }
+            return (record, latest)
+        }
+        guard let (record, latest) = found else {
+            return Self.answer(APASAnswer(.invalidField, "unid \(unid) 不存在"), status: .notFound)
+        }
+        let canonical: [UInt8]
+        if let latest {
+            canonical = latest.canonical
+        } else {
+            var object = JSONObject([("caseNumber", .string(record.caseNumber)), ("status", .string(CaseStatus.received.rawValue)),
+                                     ("at", .string(Gateway.timestamp(record.createdAt).rfc3339()))])
+            if let ours = record.partnerCaseNumber { object["handlerCaseNumber"] = .string(ours) }
+            canonical = JSONValue.object(object).serialized()
+        }
+        switch partner.translate(canonical, direction: .outbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(gateway.clock.nowMillis()))) {
+        case .success(let bytes): return Reply.bytes(bytes, contentType: "application/json")
+        case .failure(let failure):
+            gateway.logger.error("cannot translate a status for a poll", metadata: ["case": "\(record.id)", "first": "\(failure.issues.first?.description ?? "")"])
+            return Self.answer(APASAnswer(.internalError, "status unavailable"), status: .internalServerError)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Hummingbird
+import TongbanCore
+import TongbanMappings
+import TongbanPartners
+import TongbanStorage
+
+/// The 襄十随神 hub's side at the gateway. The hub only calls out, so the gateway offers it a feed
+/// (`GET …/feed?after=&limit=`) of cases and statuses, which it acknowledges (`POST …/ack`); an
+/// item not acknowledged within 10 minutes is handed out again. The hub pushes its statuses and
+/// cases in batches (`POST …/statuses`, `POST …/cases`) and gets one result per item.
+/// Every call carries one of the hub's bearer tokens (two are valid during a rotation).
+struct HubEndpoint: Sendable {
+    let gateway: Gateway
+    let partner: PartnerMapping
+    let settings: PartnerConfiguration
+    static let redeliveryAfterMillis: Int64 = 600_000
+    static let maximumBody = 16 << 20
+
+    func register(on group: RouterGroup<GatewayRouter.Context>) {
+        group.get("feed") { request, _ in
+            try await self.authorized(request) { try await self.feed(request) }
+        }
+        group.post("ack") { request, _ in
+            try await self.authorized(request) { try await self.ack(request.bytes(limit: Self.maximumBody)) }
+        }
+        group.post("statuses") { request, _ in
+            try await self.authorized(request) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: true) }
+        }
+        group.post("cases") { request, _ in
+            try await self.authorized(request) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: false) }
+        }
+    }
+
+    func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
+        guard let token = APIKeyMiddleware<GatewayRouter.Context>.bearerToken(request),
+              APIKeyMiddleware<GatewayRouter.Context>.matches(token, settings.tokenDigests) else {
+            return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send the hub's bearer token", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await body()
+    }
+
+    func feed(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var after: Int64 = 0
+        if let text = query.get("after"), !text.isEmpty {
+            guard text.utf8.count <= 19, let value = Int64(text), value >= 0 else {
+                return Reply.problem(.badRequest, title: "Invalid cursor", detail: "after must be a cursor this feed returned as next")
+            }
+            after = value
+        }
+        var limit = 100
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                return Reply.problem(.badRequest, title: "Invalid limit", detail: "limit must be 1–500")
+            }
+            limit = value
+        }
+        let name = partner.name
+        let now = gateway.clock.nowMillis()
+        let (cursor, pageSize) = (after, limit)
+        let items = try await gateway.store.write { writer -> [TransferRecord] in
+            for stale in try writer.unacknowledged(destination: name, handedOutBefore: now - Self.redeliveryAfterMillis) {
+                var item = stale
+                item.feedSeq = try writer.resequence(transferID: stale.id)
+                item.state = .pending
+                try writer.updateTransfer(item)
+            }
+            var page = try writer.feed(destination: name, after: cursor, limit: pageSize)
+            for index in page.indices {
+                page[index].state = .offered
+                page[index].handedOutAt = now
+                page[index].attempts += 1
+                try writer.updateTransfer(page[index])
+            }
+            return page
+        }
+        let next = items.last?.feedSeq ?? after
+        return Reply.bytes(HubMessages.feedPage(items: items.map(\.payload), next: String(next)), contentType: "application/json")
+    }
+
+    func ack(_ body: [UInt8]) async throws -> Response {
+        guard let ids = (try? JSONParser.parse(body))?["msg_ids"]?.arrayValue?.compactMap(\.stringValue) else {
+            return Reply.problem(.badRequest, title: "Invalid acknowledgement", detail: "the body is {\"msg_ids\": [\"…\"]}")
+        }
+        let name = partner.name
+        let now = gateway.clock.nowMillis()
+        let results = try await gateway.store.write { writer -> [HubMessages.ItemResult] in
+            try ids.map { id in
+                guard var transfer = try writer.transfer(destination: name, messageID: id) else { return .failed(id, "unknown msg_id", retry: false) }
+                if transfer.state == .offered || transfer.state == .pending {
+                    try writer.insertAttempt(AttemptRecord(transferID: transfer.id, number: max(transfer.attempts, 1), startedAt: transfer.handedOutAt ?? now,
+                                                           durationMillis: now - (transfer.handedOutAt ?? now), outcome: .delivered,
+                                                           httpStatus: nil, partnerCode: "ack", detail: "acknowledged by the hub"))
+                    transfer.state = .delivered
+                    transfer.finishedAt = now
+                    try writer.updateTransfer(transfer)
+                }
+                return .ok(id)
+            }
+        }
+        return Reply.bytes(HubMessages.results(results), contentType: "application/json")
+    }
+
+    func batch(_ body: [UInt8], statuses: Bool) async throws -> Response {
+        guard let items = (try? JSONParser.parse(body))?["items"]?.arrayValue, items.count <= 500 else {
+            return Reply.problem(.badRequest, title: "Invalid batch", detail: "the body is {\"items\": [envelope, …]} with at most 500 items")
+        }
+        var results: [HubMessages.ItemResult] = []
+        for item in items {
+            results.append(try await statuses ? status(item) : newCase(item))
+        }
+        return Reply.bytes(HubMessages.results(results), contentType: "application/json")
+    }
+
+    func status(_ item: JSONValue) async throws -> HubMessages.ItemResult {
+        guard let id = item["header"]?["msg_id"]?.stringValue else { return .failed("", "header.msg_id is missing", retry: false) }
+        let name = partner.name
+        if try await gateway.store.read({ reader in try reader.inboundMessage(partner: name, messageID: id) }) != nil { return .ok(id) }
+        let now = gateway.clock.nowMillis()
+        let canonical: [UInt8]
+        switch partner.translate(item.serialized(), direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
+        case .success(let bytes): canonical = bytes
+        case .failure(let failure): return .failed(id, KSTBEndpoint.summary(failure.issues), retry: false)
+        }
+        let update = try StatusUpdate.validate(JSONParser.parse(canonical)).get()
+        let origin = gateway.configuration.local.name
+        let code = item["body"]?["state"]?.stringValue
+        let found = try await gateway.store.write { writer -> Bool in
+            guard try Gateway.recordPartnerStatus(update, canonical: canonical, partnerCode: code, partner: name, origin: origin,
+                                                  writer: writer, now: now) != nil else { return false }
+            try writer.insertInboundMessage(InboundMessageRecord(partner: name, messageID: id, caseID: nil, answer: [], receivedAt: now))
+            return true
+        }
+        guard found else { return .failed(id, "case_no \(update.caseNumber) was not sent to the hub", retry: false) }
+        gateway.wake(Gateway.localDestination)
+        return .ok(id)
+    }
+
+    func newCase(_ item: JSONValue) async throws -> HubMessages.ItemResult {
+        guard let id = item["header"]?["msg_id"]?.stringValue else { return .failed("", "header.msg_id is missing", retry: false) }
+        if item["header"]?["msg_type"]?.stringValue == "case.withdraw" {
+            let caseNumber = item["body"]?["case_no"]?.stringValue ?? ""
+            let at = item["header"]?["sent_at"]?.stringValue.flatMap { Timestamp.parseRFC3339($0) } ?? Timestamp.now()
+            let found = try await gateway.withdrawInboundCase(partner: partner, caseNumber: caseNumber, at: at, reason: item["body"]?["reason"]?.stringValue)
+            return found == nil ? .failed(id, "case_no \(caseNumber) is unknown", retry: false) : .ok(id)
+        }
+        switch try await gateway.acceptInboundCase(item.serialized(), partner: partner) {
+        case .accepted: return .ok(id)
+        case .refused(let issues, _): return .failed(id, KSTBEndpoint.summary(issues), retry: false)
+        case .conflict(let reason): return .failed(id, reason, retry: false)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Hummingbird
+import TongbanCore
+import TongbanMappings
+import TongbanPartners
+import TongbanStorage
+import TongbanXML
+
+/// 桐柏's side of KSTB 2.1 at the gateway: `POST …/kstb/v2/receive` takes status notices (`ZT`)
+/// for cases the local windows sent, and Tongbai's own cases (`SB`, `BZ`, `CH`). Every message
+/// is answered HTTP 200 with a `KSTBHZ` receipt; a `BWBH` seen before gets `JG=3` with the
+/// original answer's `YWLSH` and is not processed again.
+struct KSTBEndpoint: Sendable {
+    let gateway: Gateway
+    let partner: PartnerMapping
+    static let maximumBody = 10 << 20
+    static let namespace = KSTBReceipt.namespace
+
+    func register(on group: RouterGroup<GatewayRouter.Context>) {
+        group.post("kstb/v2/receive") { request, _ in
+            let receipt = try await self.receive(request.bytes(limit: Self.maximumBody))
+            return Reply.bytes(receipt.bytes, contentType: "application/xml; charset=UTF-8")
+        }
+    }
+
+    func receive(_ body: [UInt8]) async throws -> KSTBReceipt {
+        let tree: XMLTree
+        do { tree = try XMLCodec.parse(body, maxBytes: Self.maximumBody) } catch {
+            return KSTBReceipt(messageNumber: "", result: .malformed, message: "报文无法解析: \(error)")
+        }
+        func child(_ element: XMLTree.Element?, _ name: String) -> XMLTree.Element? {
+            element?.firstChild(named: XMLQName(name, namespace: Self.namespace))
+        }
+        let header = child(tree.root, "BWT")
+        guard let number = child(header, "BWBH")?.text, !number.isEmpty, let type = child(header, "YWLX")?.text else {
+            return KSTBReceipt(messageNumber: "", result: .malformed, message: "报文头缺少 BWBH 或 YWLX")
+        }
+        let name = partner.name
+        if let earlier = try await gateway.store.read({ reader in try reader.inboundMessage(partner: name, messageID: number) }) {
+            let original = KSTBReceipt.parse(earlier.answer)
+            return KSTBReceipt(messageNumber: number, result: .duplicate, message: "重复报文，已接收", caseNumber: original?.caseNumber)
+        }
+        let receipt: KSTBReceipt
+        switch type {
+        case "ZT": receipt = try await status(body, number: number, tongbaiCaseNumber: child(child(tree.root, "ZTXX"), "YWLSH")?.text,
+                                               code: child(child(tree.root, "ZTXX"), "ZTDM")?.text)
+        case "SB", "BZ": receipt = try await newCase(body, number: number)
+        case "CH":
+            let caseNumber = child(child(tree.root, "SBXX"), "SBLSH")?.text ?? ""
+            let reason = child(child(tree.root, "SBXX"), "BZ")?.text
+            let at = Timestamp.now()
+            if let record = try await gateway.withdrawInboundCase(partner: partner, caseNumber: caseNumber, at: at, reason: reason) {
+                receipt = KSTBReceipt(messageNumber: number, result: .accepted, message: "已撤回", caseNumber: record.partnerCaseNumber)
+            } else {
+                receipt = KSTBReceipt(messageNumber: number, result: .malformed, message: "SBLSH \(caseNumber) 无对应办件")
+            }
+        default:
+            receipt = KSTBReceipt(messageNumber: number, result: .malformed, message: "YWLX \(type) 不是 SB、BZ、CH 或 ZT")
+        }
+        if receipt.result == .accepted {
+            try? await remember(number, receipt)
+        }
+        return receipt
+    }
+
+    func remember(_ number: String, _ receipt: KSTBReceipt) async throws {
+        let record = InboundMessageRecord(partner: partner.name, messageID: number, caseID: nil, answer: receipt.bytes, receivedAt: gateway.clock.nowMillis())
+        try await gateway.store.write { writer in try writer.insertInboundMessage(record) }
+    }
+
+    func status(_ body: [UInt8], number: String, tongbaiCaseNumber: String?, code: String?) async throws -> KSTBReceipt {
+        let now = gateway.clock.nowMillis()
+        let canonical: [UInt8]
+        switch partner.translate(body, direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
+        case .success(let bytes): canonical = bytes
+        case .failure(let failure):
+            return KSTBReceipt(messageNumber: number, result: .malformed, message: Self.summary(failure.issues))
+        }
+        let update = try StatusUpdate.validate(JSONParser.parse(canonical)).get()
+        let name = partner.name
+        let origin = gateway.configuration.local.name
+        let receipt = KSTBReceipt(messageNumber: number, result: .accepted, message: "成功", caseNumber: tongbaiCaseNumber)
+        let found = try await gateway.store.write { writer -> Bool in
+            guard try Gateway.recordPartnerStatus(update, canonical: canonical, partnerCode: code, partner: name, origin: origin,
+                                                  writer: writer, now: now) != nil else { return false }
+            try writer.insertInboundMessage(InboundMessageRecord(partner: name, messageID: number, caseID: nil, answer: receipt.bytes, receivedAt: now))
+            return true
+        }
+        guard found else {
+            return KSTBReceipt(messageNumber: number, result: .malformed, message: "SBLSH \(update.caseNumber) 无对应办件")
+        }
+        gateway.wake(Gateway.localDestination)
+        return receipt
+    }
+
+    func newCase(_ body: [UInt8], number: String) async throws -> KSTBReceipt {
+        switch try await gateway.acceptInboundCase(body, partner: partner) {
+        case .accepted(let record, _):
+            return KSTBReceipt(messageNumber: number, result: .accepted, message: "成功", caseNumber: record.partnerCaseNumber)
+        case .refused(let issues, let matterUnknown):
+            return KSTBReceipt(messageNumber: number, result: matterUnknown ? .matterNotInAgreement : .malformed, message: Self.summary(issues))
+        case .conflict(let reason):
+            return KSTBReceipt(messageNumber: number, result: .malformed, message: reason)
+        }
+    }
+
+    /// The first issues, for `XX`: enough for Tongbai's operators to find the field.
+    static func summary(_ issues: [ValidationIssue]) -> String {
+        let shown = issues.prefix(5).map(\.description).joined(separator: "; ")
+        return issues.count > 5 ? shown + "; … (\(issues.count) in all)" : shown
+    }
+}

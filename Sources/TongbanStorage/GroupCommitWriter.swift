@@ -1,0 +1,136 @@
+/// A write closure queued for the writer thread, with the two ways to answer its caller.
+struct WriteJob: Sendable {
+    /// Runs the caller's closure and returns how to answer it; called only after the commit.
+    let run: @Sendable (SQLiteWriter) throws -> @Sendable () -> Void
+    /// Answers the caller with an error (its own, or the group's commit failure).
+    let fail: @Sendable (any Error) -> Void
+}
+
+/// What the writer thread is asked to do.
+enum WriterTask: Sendable {
+    /// A caller's closure, committed together with the others queued at the same time.
+    case write(WriteJob)
+    /// Work run alone on the bare connection, outside any group transaction (migrations, which
+    /// manage their own transactions).
+    case exclusive(@Sendable (SQLiteConnection) -> Void)
+}
+
+/// The single writer thread and its connection. Durable commits cost an fsync each, so the
+/// thread commits every closure queued while the previous fsync ran in one transaction (group
+/// commit): throughput grows with load while each caller still waits for its own durability.
+/// Each closure runs in its own savepoint, so one closure's failure never undoes another's work.
+final class GroupCommitWriter: Sendable {
+    /// The most closures committed together; bounds the latency a group adds to its first member.
+    static let maximumGroup = 256
+
+    private let queue: JobQueue<WriterTask>
+    private let exited: ExitSignal
+
+    /// Opens (creating) the database at `path` on a new writer thread.
+    init(path: String) throws {
+        let queue = JobQueue<WriterTask>()
+        exited = try startConnectionThread(name: "tongban-sqlite-writer", path: path, readOnly: false) { db in
+            while let tasks = queue.take(upTo: Self.maximumGroup) {
+                Self.perform(tasks, on: db)
+            }
+        }
+        self.queue = queue
+    }
+
+    /// Queues `task`; false once the writer is stopping.
+    func submit(_ task: WriterTask) -> Bool {
+        queue.push(task)
+    }
+
+    /// Refuses new work; the thread finishes what is queued, closes its connection and stops.
+    func stop() {
+        queue.close()
+    }
+
+    /// Stops and waits until the connection is closed.
+    func close() async {
+        stop()
+        await exited.wait()
+    }
+
+    /// Runs `tasks` in order: consecutive writes as one group, exclusive work on its own.
+    private static func perform(_ tasks: [WriterTask], on db: SQLiteConnection) {
+        var group: [WriteJob] = []
+        for task in tasks {
+            switch task {
+            case .write(let job):
+                group.append(job)
+            case .exclusive(let body):
+                commit(group, on: db)
+                group = []
+                body(db)
+            }
+        }
+        commit(group, on: db)
+    }
+
+    /// One `BEGIN IMMEDIATE … COMMIT` around every job, each in a savepoint that a throwing job
+    /// rolls back alone. Successful jobs are answered only once `COMMIT` has returned, i.e. once
+    /// their changes are on disk.
+    static func commit(_ jobs: [WriteJob], on db: SQLiteConnection) {
+        guard !jobs.isEmpty else { return }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in jobs { job.fail(error) }
+            return
+        }
+        let writer = SQLiteWriter(db: db)
+        var succeeded: [(answer: @Sendable () -> Void, fail: @Sendable (any Error) -> Void)] = []
+        /// The jobs whose outcome is still open when the transaction is abandoned at job `index`.
+        func undecided(_ index: Int) -> [@Sendable (any Error) -> Void] {
+            succeeded.map(\.fail) + jobs[index...].map(\.fail)
+        }
+        for (index, job) in jobs.enumerated() {
+            do {
+                try db.execute("SAVEPOINT job")
+            } catch {
+                return abandon(undecided(index), because: error, on: db)
+            }
+            let answer: @Sendable () -> Void
+            do {
+                answer = try job.run(writer)
+            } catch {
+                job.fail(error)
+                // Some engine errors (disk full, I/O) end the whole transaction, not just the job.
+                guard db.inTransaction else { return abandon(undecided(index + 1), because: error, on: db) }
+                do {
+                    try db.execute("ROLLBACK TO job")
+                    try db.execute("RELEASE job")
+                } catch {
+                    return abandon(undecided(index + 1), because: error, on: db)
+                }
+                continue
+            }
+            do {
+                try db.execute("RELEASE job")
+            } catch {
+                return abandon(undecided(index), because: error, on: db)
+            }
+            succeeded.append((answer, job.fail))
+        }
+        do {
+            try db.execute("COMMIT")
+        } catch {
+            return abandon(succeeded.map(\.fail), because: error, on: db)
+        }
+        for job in succeeded { job.answer() }
+    }
+
+    /// Gives up the open transaction: nothing of it is kept, and every job whose outcome was not
+    /// yet decided gets the error.
+    private static func abandon(_ fails: [@Sendable (any Error) -> Void], because error: any Error, on db: SQLiteConnection) {
+        if db.inTransaction {
+            // Nothing more can be done if even ROLLBACK fails: the next BEGIN reports the
+            // stuck transaction to the callers of the next group.
+            _ = try? db.execute("ROLLBACK")
+        }
+        let groupError = StoreError.engine("write transaction abandoned: \(StoreError.reason(error))")
+        for fail in fails { fail(groupError) }
+    }
+}

@@ -1,0 +1,51 @@
+/// A read closure queued for the reader threads; it answers its caller itself.
+struct ReadJob: Sendable {
+    let run: @Sendable (SQLiteReader) -> Void
+}
+
+/// A few threads, each with a read-only connection, taking read closures from one shared queue.
+/// In WAL mode readers see the last commit and never wait for the writer.
+final class ReaderPool: Sendable {
+    private let queue: JobQueue<ReadJob>
+    private let exits: [ExitSignal]
+
+    /// Opens `count` (at least one) read-only connections to `path`, which must already exist.
+    init(path: String, count: Int) throws {
+        let queue = JobQueue<ReadJob>()
+        var exits: [ExitSignal] = []
+        do {
+            for index in 0..<max(1, count) {
+                exits.append(try startConnectionThread(
+                    name: "tongban-sqlite-reader-\(index)", path: path, readOnly: true
+                ) { connection in
+                    let reader = SQLiteReader(db: connection)
+                    while let jobs = queue.take(upTo: 1) {
+                        for job in jobs { job.run(reader) }
+                    }
+                })
+            }
+        } catch {
+            // The threads already started drain the empty queue and close their connections.
+            queue.close()
+            throw error
+        }
+        self.queue = queue
+        self.exits = exits
+    }
+
+    /// Queues `job`; false once the pool is stopping.
+    func submit(_ job: ReadJob) -> Bool {
+        queue.push(job)
+    }
+
+    /// Refuses new reads; the threads finish the queued ones, close their connections and stop.
+    func stop() {
+        queue.close()
+    }
+
+    /// Stops and waits until every connection is closed.
+    func close() async {
+        stop()
+        for exit in exits { await exit.wait() }
+    }
+}

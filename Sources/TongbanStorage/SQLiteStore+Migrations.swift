@@ -1,0 +1,164 @@
+import Foundation
+
+/// One named schema change.
+struct Migration: Sendable {
+    let name: String
+    let sql: String
+}
+
+extension SQLiteStore {
+    /// The schema, as the ordered list of changes that build it. A database remembers in
+    /// `schema_migrations` which ones it has applied, so the list is append-only: a shipped
+    /// migration is never edited (databases that applied it would silently differ from new ones);
+    /// a change is a new migration added at the end. Times are INTEGER milliseconds since the
+    /// Unix epoch; byte strings are BLOBs.
+    static let migrations: [Migration] = [
+        Migration(name: "0001-cases", sql: """
+            CREATE TABLE cases (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                direction TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                partner TEXT NOT NULL,
+                case_number TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                matter_code TEXT NOT NULL,
+                status TEXT,
+                status_at INTEGER,
+                partner_case_number TEXT,
+                next_poll_at INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (origin, case_number)
+            );
+            -- Every index ends with the rowid (seq), so a filtered page comes out in seq order.
+            CREATE INDEX cases_partner ON cases (partner);
+            CREATE INDEX cases_status ON cases (status);
+            CREATE INDEX cases_created_at ON cases (created_at);
+            CREATE INDEX cases_case_number ON cases (case_number);
+            CREATE INDEX cases_partner_case_number ON cases (partner, partner_case_number);
+            CREATE INDEX cases_poll ON cases (partner, next_poll_at) WHERE next_poll_at IS NOT NULL;
+            """),
+        Migration(name: "0002-case-versions", sql: """
+            CREATE TABLE case_versions (
+                case_id TEXT NOT NULL REFERENCES cases (id),
+                version INTEGER NOT NULL,
+                digest TEXT NOT NULL,
+                canonical BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (case_id, version)
+            );
+            """),
+        Migration(name: "0003-statuses", sql: """
+            CREATE TABLE statuses (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                partner_code TEXT,
+                at INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                note TEXT,
+                canonical BLOB NOT NULL
+            );
+            CREATE INDEX statuses_case ON statuses (case_id);
+            """),
+        Migration(name: "0004-transfers", sql: """
+            CREATE TABLE transfers (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                destination TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                content_type TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                last_error TEXT,
+                feed_seq INTEGER,
+                handed_out_at INTEGER,
+                UNIQUE (destination, message_id)
+            );
+            -- The trailing columns make `dueTransfers` an index-only search: it never reads a
+            -- row (with its payload) that it does not return.
+            CREATE INDEX transfers_due ON transfers (destination, state, next_attempt_at, case_id);
+            CREATE INDEX transfers_case_order ON transfers (case_id, destination, id, state);
+            CREATE INDEX transfers_feed ON transfers (destination, feed_seq);
+            """),
+        Migration(name: "0005-attempts", sql: """
+            CREATE TABLE attempts (
+                transfer_id INTEGER NOT NULL,
+                number INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                http_status INTEGER,
+                partner_code TEXT,
+                detail TEXT,
+                PRIMARY KEY (transfer_id, number)
+            );
+            """),
+        Migration(name: "0006-inbound-messages", sql: """
+            CREATE TABLE inbound_messages (
+                partner TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                case_id TEXT,
+                answer BLOB NOT NULL,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (partner, message_id)
+            );
+            """),
+        Migration(name: "0007-nonces", sql: """
+            CREATE TABLE nonces (
+                partner TEXT NOT NULL,
+                nonce TEXT NOT NULL,
+                seen_at INTEGER NOT NULL,
+                PRIMARY KEY (partner, nonce)
+            );
+            CREATE INDEX nonces_seen_at ON nonces (seen_at);
+            """),
+        Migration(name: "0008-feed-counter", sql: """
+            -- The last feed sequence number handed out; one row.
+            CREATE TABLE feed_counter (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last INTEGER NOT NULL
+            );
+            INSERT INTO feed_counter (id, last) VALUES (1, 0);
+            """),
+    ]
+
+    /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,
+    /// and answers their names.
+    static func applyMigrations(on db: SQLiteConnection) throws -> [String] {
+        try db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let applied = try appliedMigrations(on: db)
+        var appliedNow: [String] = []
+        for migration in migrations where !applied.contains(migration.name) {
+            do {
+                try db.exec("BEGIN IMMEDIATE")
+                do {
+                    try db.exec(migration.sql)
+                    let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+                    try db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", [migration.name, now])
+                    try db.exec("COMMIT")
+                } catch {
+                    if db.inTransaction { try db.exec("ROLLBACK") }
+                    throw error
+                }
+            } catch {
+                throw StoreError.engine("migration \(migration.name): \(StoreError.reason(error))")
+            }
+            appliedNow.append(migration.name)
+        }
+        return appliedNow
+    }
+
+    /// The names of the migrations applied to `db`; throws when none ever was (no table).
+    static func appliedMigrations(on db: SQLiteConnection) throws -> Set<String> {
+        Set(try db.query("SELECT name FROM schema_migrations") { $0.text(0) })
+    }
+}
