@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TongbanXMLTests", dependencies: ["TongbanXML", "TongbanTesting"]),
         .testTarget(name: "TongbanMappingsTests", dependencies: ["TongbanMappings", "TongbanTesting"]),
         .testTarget(name: "TongbanGatewayTests", dependencies: [
-            "TongbanGateway", "TongbanTesting",
+            "TongbanGateway", "TongbanTesting", "TongbanPartners", "TongbanXML", "TongbanHTTPClient", "TongbanStorage",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TongbanSimulatorTests", dependencies: [

@@ -78,7 +78,7 @@ public struct ContractExample: Sendable, CustomStringConvertible {
     }
 
     static func context(from node: YAMLNode, base: TranslationContext?) throws(MappingError) -> TranslationContext {
-        let fields = try node.fields(allowed: ["now", "uuid"], required: base == nil ? ["now", "uuid"] : [])
+        let fields = try node.fields(allowed: ["now", "uuid", "message"], required: base == nil ? ["now", "uuid"] : [])
         var now = base?.now
         if let nowNode = fields["now"] {
             let text = try nowNode.string()
@@ -86,6 +86,14 @@ public struct ContractExample: Sendable, CustomStringConvertible {
             now = parsed
         }
         let uuid = try fields["uuid"]?.string() ?? base?.uuid
-        return TranslationContext(now: now!, uuid: uuid)
+        var message = base?.message ?? .object(JSONObject())
+        if let messageNode = fields["message"] {
+            var object = JSONObject()
+            for entry in try messageNode.mapping("a mapping such as {intent: withdraw, reason: …}") {
+                object.append(entry.key, .string(try entry.value.string()))
+            }
+            message = .object(object)
+        }
+        return TranslationContext(now: now!, uuid: uuid, message: message)
     }
 }

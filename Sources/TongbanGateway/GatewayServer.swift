@@ -64,7 +64,7 @@ public struct GatewayServer: Sendable {
         workers.append(DeliveryService(
             destination: Gateway.localDestination, gateway: gateway, channel: LocalChannel(endpoint: configuration.local.endpoint),
             client: try client(configuration.local.transport, connections: delivery.workers), workers: delivery.workers,
-            retry: delivery.retry, breaker: CircuitBreaker(policy: delivery.breaker), pollInterval: nil,
+            retry: delivery.retry, breaker: gateway.breakers[Gateway.localDestination]!, pollInterval: nil,
             logger: logger.with("destination", Gateway.localDestination)))
         for settings in configuration.partners {
             let mapping = catalog.partner(named: settings.name)!
@@ -74,14 +74,14 @@ public struct GatewayServer: Sendable {
                 workers.append(DeliveryService(
                     destination: settings.name, gateway: gateway, channel: KSTBChannel(baseURL: settings.baseURL!),
                     client: try client(settings.transport, connections: settings.workers), workers: settings.workers,
-                    retry: settings.retry, breaker: CircuitBreaker(policy: delivery.breaker), pollInterval: nil, logger: partnerLogger))
+                    retry: settings.retry, breaker: gateway.breakers[settings.name]!, pollInterval: nil, logger: partnerLogger))
             case .apas:
                 let partnerClient = try client(settings.transport, connections: settings.workers)
                 workers.append(DeliveryService(
                     destination: settings.name, gateway: gateway,
                     channel: APASChannel(baseURL: settings.baseURL!, appID: settings.appID!, secret: settings.appSecret!.bytes),
                     client: partnerClient, workers: settings.workers, retry: settings.retry,
-                    breaker: CircuitBreaker(policy: delivery.breaker), pollInterval: settings.pollInterval, logger: partnerLogger))
+                    breaker: gateway.breakers[settings.name]!, pollInterval: settings.pollInterval, logger: partnerLogger))
                 workers.append(APASPoller(gateway: gateway, partner: mapping, settings: settings, client: partnerClient, logger: partnerLogger))
             case .hub:
                 break // the hub pulls its feed; nothing is pushed to it

@@ -165,7 +165,9 @@ private let echo: @Sendable (ReceivedRequest) -> CannedResponse = { request in
 
         guard case .timeout? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(elapsed >= .milliseconds(450))
-        #expect(elapsed < .seconds(3))
+        // Far below the 60 s default: the configured limit applied. Not tighter, because a loaded
+        // 2-core CI machine can delay the worker thread by seconds.
+        #expect(elapsed < .seconds(30))
         await client.shutdown()
     }
 

@@ -34,7 +34,7 @@ public struct MappingPlan: Sendable {
         case xml(XMLTree)
     }
 
-    static let reservedVariables = ["local", "partner", "item", "position"]
+    static let reservedVariables = ["local", "partner", "message", "item", "position"]
 
     public static func compile(_ yaml: YAMLNode, sourceFormat: Format, outputFormat: Format, codeLists: [String: CodeList], towardPartner: Bool, zoneOffset: Int) throws(MappingErrors) -> MappingPlan {
         var errors: [MappingError] = []
@@ -67,6 +67,7 @@ public struct MappingPlan: Sendable {
                                  namespaces: namespaces, codeLists: codeLists, towardPartner: towardPartner)
         _ = scope.bind("local")
         _ = scope.bind("partner")
+        _ = scope.bind("message")
 
         var lets: [(slot: Int, expression: Expression)] = []
         if let node = fields["let"] {
@@ -131,6 +132,7 @@ public struct MappingPlan: Sendable {
                                     zoneOffset: zoneOffset, xmlPaths: outputFormat == .xml)
         evaluation.slots[0] = .from(local)
         evaluation.slots[1] = .from(partner)
+        evaluation.slots[2] = .from(context.message)
         for binding in lets { evaluation.slots[binding.slot] = evaluation.evaluate(binding.expression) }
         var refused: [ValidationIssue] = []
         for rule in rejects where evaluation.evaluate(rule.condition).isTruthy {

@@ -120,7 +120,7 @@ extension PartnerConfiguration {
                       environment: [String: String]) throws(MappingError) -> Self {
         let fields = try node.fields(
             allowed: ["protocol", "baseURL", "transport", "retry", "workers", "appId", "appSecret", "partnerAppId",
-                      "partnerSecret", "pollInterval", "requestsPerSecond", "tokens"],
+                      "partnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens"],
             required: ["protocol"])
         let protocolNode = try fields.required("protocol")
         let protocolName = try protocolNode.string()
@@ -158,8 +158,9 @@ extension PartnerConfiguration {
             try require("appSecret", partner.appSecret != nil)
             try require("partnerAppId", partner.partnerAppID != nil)
             try require("partnerSecret", partner.partnerSecret != nil)
-            if partner.pollInterval < .seconds(300) {
-                throw fields["pollInterval"]!.error("pollInterval must be at least 5m: the partner allows one poll per case every 5 minutes")
+            let minimum = try fields["minimumPollInterval"]?.duration() ?? .seconds(300)
+            if partner.pollInterval < minimum {
+                throw (fields["pollInterval"] ?? node).error("pollInterval must be at least \(minimum.milliseconds / 1000) s: the partner allows one status poll per case that often (minimumPollInterval)")
             }
         case .hub:
             try require("tokens", !partner.tokenDigests.isEmpty)

@@ -27,7 +27,8 @@ public struct PartnerConfiguration: Sendable {
     /// APAS: the partner's app id and secret, for what it receives.
     public var partnerAppID: String?
     public var partnerSecret: Secret?
-    /// APAS: how often an open case's status is polled, at least 5 minutes.
+    /// APAS: how often an open case's status is polled; at least `minimumPollInterval` (5
+    /// minutes, Zaoyang's documented rule, unless a test partner allows faster polling).
     public var pollInterval: Duration
     /// APAS: at most this many requests per second to the partner.
     public var requestsPerSecond: Int

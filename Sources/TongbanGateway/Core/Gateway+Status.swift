@@ -48,15 +48,12 @@ extension Gateway {
 
     /// A partner's status of a case the local windows sent it (a KSTB notice, an APAS poll
     /// answer, a hub batch item). An applied status is passed on to the local system.
-    /// Returns nil when no such case was sent to this partner.
+    /// Returns nil when no case with the status's `caseNumber` was sent to this partner.
     static func recordPartnerStatus(_ update: StatusUpdate, canonical: [UInt8], partnerCode: String?, partner: String,
                                     origin: String, writer: any StoreWriter, now: Int64) throws -> StatusRecord? {
-        var found = try writer.caseRecord(origin: origin, caseNumber: update.caseNumber)
-        if found?.partner != partner { found = nil }
-        if found == nil, let number = update.handlerCaseNumber {
-            found = try writer.caseRecord(partner: partner, partnerCaseNumber: number, direction: .outbound)
-        }
-        guard var record = found, record.direction == .outbound else { return nil }
+        // Every partner echoes the sender's case number (SBLSH, projid, case_no): that is the key.
+        guard var record = try writer.caseRecord(origin: origin, caseNumber: update.caseNumber),
+              record.partner == partner, record.direction == .outbound else { return nil }
         let stored = try Self.record(update, canonical: canonical, partnerCode: partnerCode, source: .partner, on: &record, writer: writer, now: now)
         if stored.outcome == .applied {
             _ = try writer.insertTransfer(TransferRecord(

@@ -15,6 +15,8 @@ public final class Gateway: Sendable {
     let logger: Logger
     /// One per destination (each partner, and `local`): rung when a transfer is queued.
     let wakeups: [String: Wakeup]
+    /// One per pushed destination, shared by its delivery workers and shown by `GET /v1/partners`.
+    public let breakers: [String: CircuitBreaker]
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -27,8 +29,13 @@ public final class Gateway: Sendable {
         self.clock = clock
         self.logger = logger
         var wakeups = [Gateway.localDestination: Wakeup()]
-        for partner in configuration.partners { wakeups[partner.name] = Wakeup() }
+        var breakers = [Gateway.localDestination: CircuitBreaker(policy: configuration.delivery.breaker)]
+        for partner in configuration.partners {
+            wakeups[partner.name] = Wakeup()
+            if partner.wireProtocol != .hub { breakers[partner.name] = CircuitBreaker(policy: configuration.delivery.breaker) }
+        }
         self.wakeups = wakeups
+        self.breakers = breakers
     }
 
     func partnerConfiguration(_ name: String) -> PartnerConfiguration? {

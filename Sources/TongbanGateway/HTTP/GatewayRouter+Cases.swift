@@ -13,24 +13,13 @@ extension GatewayRouter {
             let id = try context.parameters.require("id")
             return try await self.intake(self.gateway.submit(request.bytes(limit: self.maxBody), caseID: id))
         }
+        group.post("cases/:id/withdraw") { request, context in
+            let id = try context.parameters.require("id")
+            return self.statusReply(try await self.gateway.withdraw(caseID: id, body: request.bytes(limit: self.maxBody)), id: id)
+        }
         group.post("cases/:id/status") { request, context in
             let id = try context.parameters.require("id")
-            switch try await self.gateway.reportLocalStatus(caseID: id, body: request.bytes(limit: self.maxBody)) {
-            case .recorded(let status, let record):
-                var object = JSONObject()
-                object.append("id", .string(record.id))
-                object.append("status", .string(record.status ?? status.status))
-                object.append("outcome", .string(status.outcome.rawValue))
-                if let note = status.note { object.append("note", .string(note)) }
-                object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
-                return Reply.json(.object(object), status: .accepted)
-            case .invalid(let issues):
-                return Reply.problem(.unprocessableContent, title: "Invalid status", detail: "\(issues.count) problem(s); nothing was stored", issues: issues)
-            case .notFound:
-                return Reply.problem(.notFound, title: "No such case", detail: "no case has id \(id)")
-            case .conflict(let reason):
-                return Reply.problem(.conflict, title: "Conflict", detail: reason)
-            }
+            return self.statusReply(try await self.gateway.reportLocalStatus(caseID: id, body: request.bytes(limit: self.maxBody)), id: id)
         }
         group.get("cases/:id") { _, context in
             let id = try context.parameters.require("id")
@@ -41,6 +30,29 @@ extension GatewayRouter {
         }
         group.get("cases") { request, _ in
             try await self.list(request)
+        }
+        group.get("partners") { _, _ in
+            Reply.json(try await self.gateway.destinationsView())
+        }
+    }
+
+    /// The answer to a status report or a withdrawal.
+    func statusReply(_ outcome: StatusOutcome, id: String) -> Response {
+        switch outcome {
+        case .recorded(let status, let record):
+            var object = JSONObject()
+            object.append("id", .string(record.id))
+            object.append("status", .string(record.status ?? status.status))
+            object.append("outcome", .string(status.outcome.rawValue))
+            if let note = status.note { object.append("note", .string(note)) }
+            object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
+            return Reply.json(.object(object), status: .accepted)
+        case .invalid(let issues):
+            return Reply.problem(.unprocessableContent, title: "Invalid request", detail: "\(issues.count) problem(s); nothing was stored", issues: issues)
+        case .notFound:
+            return Reply.problem(.notFound, title: "No such case", detail: "no case has id \(id)")
+        case .conflict(let reason):
+            return Reply.problem(.conflict, title: "Conflict", detail: reason)
         }
     }
 
