@@ -77,12 +77,13 @@ public struct GatewayServer: Sendable {
                     retry: settings.retry, breaker: gateway.breakers[settings.name]!, pollInterval: nil, logger: partnerLogger))
             case .apas:
                 let partnerClient = try client(settings.transport, connections: settings.workers)
+                let pacer = RequestPacer(requestsPerSecond: settings.requestsPerSecond)
                 workers.append(DeliveryService(
                     destination: settings.name, gateway: gateway,
                     channel: APASChannel(baseURL: settings.baseURL!, appID: settings.appID!, secret: settings.appSecret!.bytes),
                     client: partnerClient, workers: settings.workers, retry: settings.retry,
-                    breaker: gateway.breakers[settings.name]!, pollInterval: settings.pollInterval, logger: partnerLogger))
-                workers.append(APASPoller(gateway: gateway, partner: mapping, settings: settings, client: partnerClient, logger: partnerLogger))
+                    breaker: gateway.breakers[settings.name]!, pollInterval: settings.pollInterval, pacer: pacer, logger: partnerLogger))
+                workers.append(APASPoller(gateway: gateway, partner: mapping, settings: settings, client: partnerClient, pacer: pacer, logger: partnerLogger))
             case .hub:
                 break // the hub pulls its feed; nothing is pushed to it
             }
@@ -94,11 +95,15 @@ public struct GatewayServer: Sendable {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         // Services stop in reverse order: the server first, so intake ends before delivery does.
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: workers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [.init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
-            logger: logger))
+            logger: logger)
+        // In-flight deliveries get `shutdownGrace`; what is still out then is retried at the next start.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {

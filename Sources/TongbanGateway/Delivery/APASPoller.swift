@@ -8,25 +8,27 @@ import TongbanPartners
 import TongbanStorage
 
 /// Zaoyang never calls back: the gateway asks `GET {base}/api/v1/apas/{unid}/status` for each
-/// open case it sent, no more often than `pollInterval` per case and at most `requestsPerSecond`
-/// requests in all, until the case reaches a final status.
+/// open case it sent, no more often than `pollInterval` per case and, together with the case
+/// deliveries (one shared `RequestPacer`), at most `requestsPerSecond` requests in all, until the
+/// case reaches a final status.
 final class APASPoller: Service {
     let gateway: Gateway
     let partner: PartnerMapping
     let settings: PartnerConfiguration
     let client: any HTTPClient
+    let pacer: RequestPacer
     let logger: Logger
 
-    init(gateway: Gateway, partner: PartnerMapping, settings: PartnerConfiguration, client: any HTTPClient, logger: Logger) {
+    init(gateway: Gateway, partner: PartnerMapping, settings: PartnerConfiguration, client: any HTTPClient, pacer: RequestPacer, logger: Logger) {
         self.gateway = gateway
         self.partner = partner
         self.settings = settings
         self.client = client
+        self.pacer = pacer
         self.logger = logger
     }
 
     func run() async throws {
-        let spacing = Duration.milliseconds(1000 / Int64(settings.requestsPerSecond))
         let name = partner.name
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = gateway.clock.nowMillis()
@@ -34,8 +36,8 @@ final class APASPoller: Service {
                 try reader.casesDueForPoll(partner: name, now: now, limit: self.settings.requestsPerSecond)
             }) ?? []
             for record in due {
+                await pacer.wait()
                 await poll(record)
-                try? await Task.sleep(for: spacing)
             }
             if due.isEmpty {
                 let next = (try? await gateway.store.read { reader in try reader.nextPollTime(partner: name) }) ?? nil

@@ -22,6 +22,8 @@ final class DeliveryService: Service {
     let breaker: CircuitBreaker
     /// Set for partners whose status is polled: a delivered case is polled from then on.
     let pollInterval: Duration?
+    /// Set for partners with a request rate limit.
+    let pacer: RequestPacer?
     let logger: Logger
     /// Attempts under way.
     let inFlight = Mutex(0)
@@ -29,7 +31,7 @@ final class DeliveryService: Service {
     let stopping = Mutex(false)
 
     init(destination: String, gateway: Gateway, channel: any DeliveryChannel, client: any HTTPClient, workers: Int,
-         retry: GatewayConfiguration.RetryPolicy, breaker: CircuitBreaker, pollInterval: Duration?, logger: Logger) {
+         retry: GatewayConfiguration.RetryPolicy, breaker: CircuitBreaker, pollInterval: Duration?, pacer: RequestPacer? = nil, logger: Logger) {
         self.destination = destination
         self.gateway = gateway
         self.channel = channel
@@ -38,6 +40,7 @@ final class DeliveryService: Service {
         self.schedule = RetrySchedule(policy: retry)
         self.breaker = breaker
         self.pollInterval = pollInterval
+        self.pacer = pacer
         self.logger = logger
     }
 
@@ -104,6 +107,7 @@ final class DeliveryService: Service {
     }
 
     func deliver(_ transfer: TransferRecord) async {
+        await pacer?.wait()
         let started = gateway.clock.nowMillis()
         var status: Int?
         let verdict: DeliveryVerdict
