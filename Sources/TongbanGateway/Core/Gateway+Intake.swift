@@ -93,7 +93,7 @@ extension Gateway {
         }
         if case .accepted(_, created: true) = outcome {
             wake(partner.name)
-            logger.info("case accepted", metadata: ["partner": "\(partner.name)", "messageID": "\(messageID)", "version": "\(version)"])
+            logger.debug("case accepted", metadata: ["partner": "\(partner.name)", "messageID": "\(messageID)", "version": "\(version)"])
         }
         return outcome
     }

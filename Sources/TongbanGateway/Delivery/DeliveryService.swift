@@ -127,7 +127,9 @@ final class DeliveryService: Service {
             delay = nil
         }
         let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay)
-        logger.info("delivery attempt", metadata: [
+        // A first-time success is routine (debug); anything else is worth an operator's eye.
+        let level: Logger.Level = outcome == .delivered && transfer.attempts == 0 ? .debug : (outcome == .dead ? .warning : .info)
+        logger.log(level: level, "delivery attempt", metadata: [
             "destination": "\(destination)", "transfer": "\(transfer.id)", "case": "\(transfer.caseID)",
             "attempt": "\(transfer.attempts + 1)", "outcome": "\(outcome?.rawValue ?? "unrecorded")",
         ])
