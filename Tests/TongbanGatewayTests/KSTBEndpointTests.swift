@@ -118,6 +118,33 @@ struct KSTBEndpointTests {
         }
     }
 
+    static let utf8Case = "henan-tongbai/examples/inbound-case/07-utf8-temporary-id-passport-agent/input.xml"
+
+    /// Tongbai's case 07 as a supplement (`BZ`) under a new message number, with `remarks` as its change.
+    static func supplement(_ number: String, remarks: String) throws -> [UInt8] {
+        let text = String(decoding: try PartnerFixtures.contract(utf8Case), as: UTF8.self)
+            .replacingOccurrences(of: "<YWLX>SB</YWLX>", with: "<YWLX>BZ</YWLX>")
+            .replacingOccurrences(of: "411330-20261120-SB-000140", with: number)
+            .replacingOccurrences(of: "</SBXX>", with: "<BZ>\(remarks)</BZ></SBXX>")
+        return Array(text.utf8)
+    }
+
+    @Test("KSTB supplements carry no version: the gateway numbers them, and a resent one is the same version")
+    func supplementsAreNumbered() async throws {
+        let harness = try await GatewayHarness()
+        let original = try PartnerFixtures.contract(Self.utf8Case)
+        try await harness.application().test(.router) { client in
+            #expect(try receipt(try await client.send(Self.path, .post, body: original, key: nil)).result == .accepted)
+            for (number, remarks) in [("411330-20261121-BZ-000001", "补交材料一"), ("411330-20261121-BZ-000002", "补交材料二"), ("411330-20261121-BZ-000003", "补交材料二")] {
+                #expect(try receipt(try await client.send(Self.path, .post, body: try Self.supplement(number, remarks: remarks), key: nil)).result == .accepted)
+            }
+            let item = try #require(try await client.send("/v1/cases?direction=inbound").body.json["items"]?.arrayValue?.first)
+            #expect(item["version"]?.integerValue == 3)
+            let id = try #require(item["id"]?.stringValue)
+            #expect(try await harness.transfers(of: id).map(\.kind) == [.case, .supplement, .supplement])
+        }
+    }
+
     @Test("a case for a matter outside the agreement gets JG=2")
     func unknownMatter() async throws {
         let harness = try await GatewayHarness()

@@ -27,12 +27,27 @@ extension Gateway {
         }
         let json = try JSONParser.parse(canonical)
         let caseNumber = json["caseNumber"]!.stringValue!
-        let version = Int(json["version"]!.integerValue!)
         let matterCode = json["matter"]!["code"]!.stringValue!
-        let digest = Self.sha256Hex(canonical)
         let local = catalog.local.division
+        // KSTB carries no version number: every supplement (BZ) maps to version 2, and the
+        // gateway numbers it after the case's latest version.
+        let numbersVersions = partnerConfiguration(partner.name)?.wireProtocol == .kstb
 
         let outcome = try await store.write { writer -> InboundCaseOutcome in
+            var version = Int(json["version"]!.integerValue!)
+            var canonical = canonical
+            if numbersVersions, version > 1, let existing = try writer.caseRecord(origin: partner.name, caseNumber: caseNumber) {
+                // The same content as the latest version (a resend under a new BWBH) is that version.
+                let sameAsLatest = Self.withVersion(json, existing.version).serialized()
+                if try writer.version(caseID: existing.id, version: existing.version)?.digest == Self.sha256Hex(sameAsLatest) {
+                    version = existing.version
+                    canonical = sameAsLatest
+                } else {
+                    version = existing.version + 1
+                    canonical = Self.withVersion(json, version).serialized()
+                }
+            }
+            let digest = Self.sha256Hex(canonical)
             func toLocal(_ caseID: String, _ kind: TransferRecord.Kind) throws {
                 _ = try writer.insertTransfer(TransferRecord(
                     caseID: caseID, destination: Gateway.localDestination, kind: kind, messageID: Gateway.newID(), payload: canonical,
@@ -65,6 +80,12 @@ extension Gateway {
         }
         if case .accepted(_, created: true) = outcome { wake(Self.localDestination) }
         return outcome
+    }
+
+    static func withVersion(_ json: JSONValue, _ version: Int) -> JSONValue {
+        guard case .object(var object) = json else { return json }
+        object["version"] = .int(Int64(version))
+        return .object(object)
     }
 
     /// A partner withdrew a case it had sent (KSTB `CH`, hub `case.withdraw`): the case becomes
