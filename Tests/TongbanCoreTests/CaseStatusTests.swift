@@ -28,6 +28,40 @@ struct CaseStatusTests {
         #expect(CaseStatus(rawValue: "supplementRequired") == .supplementRequired)
     }
 
+    @Test func reachability() {
+        #expect(CaseStatus.received.canReach(.delivered))
+        #expect(CaseStatus.accepted.canReach(.received))        // through supplementRequired
+        #expect(CaseStatus.inProgress.canReach(.inProgress))
+        #expect(!CaseStatus.approved.canReach(.denied))
+        #expect(!CaseStatus.denied.canReach(.withdrawn))
+        #expect(!CaseStatus.delivered.canReach(.delivered))
+        #expect(CaseStatus.allCases.allSatisfy { CaseStatus.received.canReach($0) })
+    }
+
+    /// A polled partner shows where a case is now; the statuses it passed through between polls
+    /// are not seen, so a snapshot is judged by reachability, not by the next step.
+    @Test func polledSnapshotsMaySkipStatuses() throws {
+        func update(_ status: String, _ at: String) throws -> StatusUpdate {
+            try StatusUpdate.validate(["caseNumber": "SX1", "status": .string(status), "at": .string(at)]).get()
+        }
+        let t0 = try #require(Timestamp.parseRFC3339("2026-11-21T10:00:00+08:00"))
+        // First seen already approved, or delivered: a report could not begin so, a snapshot can.
+        #expect(StatusChange.evaluate(current: nil, update: try update("approved", "2026-11-21T10:05:00+08:00")) != .applied)
+        #expect(StatusChange.evaluateSnapshot(current: nil, update: try update("approved", "2026-11-21T10:05:00+08:00")) == .applied)
+        #expect(StatusChange.evaluateSnapshot(current: nil, update: try update("delivered", "2026-11-21T10:05:00+08:00")) == .applied)
+        // received → delivered between two polls.
+        #expect(StatusChange.evaluateSnapshot(current: (.received, t0), update: try update("delivered", "2026-11-21T10:05:00+08:00")) == .applied)
+        // The same answer again is a duplicate; an older one stale; the unreachable stays impossible.
+        #expect(StatusChange.evaluateSnapshot(current: (.received, t0), update: try update("received", "2026-11-21T10:00:00+08:00")) == .duplicate)
+        #expect(StatusChange.evaluateSnapshot(current: (.accepted, t0), update: try update("received", "2026-11-21T09:00:00+08:00")) == .stale)
+        if case .impossible = StatusChange.evaluateSnapshot(current: (.approved, t0), update: try update("denied", "2026-11-21T10:05:00+08:00")) {} else {
+            Issue.record("approved → denied must stay impossible")
+        }
+        if case .impossible = StatusChange.evaluateSnapshot(current: (.delivered, t0), update: try update("withdrawn", "2026-11-21T10:05:00+08:00")) {} else {
+            Issue.record("nothing follows a final status")
+        }
+    }
+
     // MARK: StatusUpdate records
 
     @Test func sampleStatusIsValidAndRoundTrips() throws {

@@ -54,4 +54,16 @@ public enum CaseStatus: String, Sendable, Hashable, CaseIterable {
     public var isFinal: Bool { successors.isEmpty }
 
     public func canMove(to next: CaseStatus) -> Bool { successors.contains(next) }
+
+    /// Whether a case in this status can come to `target` through one or more transitions: what
+    /// a poll may find when the statuses in between were not observed.
+    public func canReach(_ target: CaseStatus) -> Bool {
+        var seen: Set<CaseStatus> = []
+        var frontier = Array(successors)
+        while let next = frontier.popLast() {
+            if next == target { return true }
+            if seen.insert(next).inserted { frontier += next.successors }
+        }
+        return false
+    }
 }

@@ -41,4 +41,18 @@ public enum StatusChange: Sendable, Hashable {
         }
         return .applied
     }
+
+    /// Judges a polled snapshot: the status the partner shows now, not a report of one step.
+    /// Between two polls a case may pass through statuses the poller never sees (received →
+    /// approved → delivered within one poll interval), so a snapshot is applied when the
+    /// lifecycle can reach it from the current status, not only when it is the next step; the
+    /// first snapshot of a case is applied whatever it shows (every status can be reached from
+    /// `received`). Older, repeated and unreachable snapshots are judged as `evaluate` judges
+    /// reports.
+    public static func evaluateSnapshot(current: (status: CaseStatus, at: Timestamp)?, update: StatusUpdate) -> StatusChange {
+        guard let current else { return .applied }
+        let single = evaluate(current: current, update: update)
+        guard case .impossible = single, !current.status.isFinal, current.status.canReach(update.status) else { return single }
+        return .applied
+    }
 }

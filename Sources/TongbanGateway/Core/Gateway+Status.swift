@@ -15,14 +15,21 @@ extension Gateway {
     /// Keeps `update` in the case's history and, when the lifecycle allows it at that time,
     /// makes it the current status. Out-of-order reports are kept as `stale`, repeats as
     /// `duplicate`, contradictions as `impossible` with the reason: never dropped.
+    ///
+    /// - Parameter snapshot: the update is a polled snapshot (`StatusChange.evaluateSnapshot`):
+    ///   statuses the case passed through between polls may be missing.
     static func record(_ update: StatusUpdate, canonical: [UInt8], partnerCode: String?, source: StatusRecord.Source,
-                       on record: inout CaseRecord, writer: any StoreWriter, now: Int64) throws -> StatusRecord {
+                       on record: inout CaseRecord, writer: any StoreWriter, now: Int64, snapshot: Bool = false) throws -> StatusRecord {
         let current = record.status.flatMap(CaseStatus.init(rawValue:)).map { ($0, timestamp(record.statusAt ?? record.createdAt)) }
-        let change = StatusChange.evaluate(current: current, update: update)
+        let change = snapshot ? StatusChange.evaluateSnapshot(current: current, update: update) : StatusChange.evaluate(current: current, update: update)
         let outcome: StatusRecord.Outcome
         var note: String?
         switch change {
-        case .applied: outcome = .applied
+        case .applied:
+            outcome = .applied
+            if snapshot, StatusChange.evaluate(current: current, update: update) != .applied {
+                note = "polled: the statuses between \(current?.0.rawValue ?? "none") and \(update.status.rawValue) were not observed"
+            }
         case .stale: outcome = .stale
         case .duplicate: outcome = .duplicate
         case .impossible(let reason):
@@ -50,11 +57,12 @@ extension Gateway {
     /// answer, a hub batch item). An applied status is passed on to the local system.
     /// Returns nil when no case with the status's `caseNumber` was sent to this partner.
     static func recordPartnerStatus(_ update: StatusUpdate, canonical: [UInt8], partnerCode: String?, partner: String,
-                                    origin: String, writer: any StoreWriter, now: Int64) throws -> StatusRecord? {
+                                    origin: String, writer: any StoreWriter, now: Int64, snapshot: Bool = false) throws -> StatusRecord? {
         // Every partner echoes the sender's case number (SBLSH, projid, case_no): that is the key.
         guard var record = try writer.caseRecord(origin: origin, caseNumber: update.caseNumber),
               record.partner == partner, record.direction == .outbound else { return nil }
-        let stored = try Self.record(update, canonical: canonical, partnerCode: partnerCode, source: .partner, on: &record, writer: writer, now: now)
+        let stored = try Self.record(update, canonical: canonical, partnerCode: partnerCode, source: .partner, on: &record, writer: writer,
+                                     now: now, snapshot: snapshot)
         if stored.outcome == .applied {
             _ = try writer.insertTransfer(TransferRecord(
                 caseID: record.id, destination: Gateway.localDestination, kind: .status, messageID: Gateway.newID(), payload: canonical,

@@ -77,17 +77,25 @@ final class APASPoller: Service {
         let partnerName = partner.name
         let received = update
         do {
-            try await gateway.store.write { writer in
-                if let (status, canonical, code) = received {
-                    _ = try Gateway.recordPartnerStatus(status, canonical: canonical, partnerCode: code, partner: partnerName,
-                                                        origin: origin, writer: writer, now: now)
+            let applied = try await gateway.store.write { writer -> Bool in
+                var applied = false
+                // A poll answers with the status the case is in now: the same answer as last time
+                // is no news and is not kept (it would add a history row per poll for days).
+                if let (status, canonical, code) = received, let before = try writer.caseRecord(id: record.id),
+                   StatusChange.evaluateSnapshot(current: before.status.flatMap(CaseStatus.init(rawValue:))
+                                                     .map { ($0, Gateway.timestamp(before.statusAt ?? before.createdAt)) },
+                                                 update: status) != .duplicate {
+                    let stored = try Gateway.recordPartnerStatus(status, canonical: canonical, partnerCode: code, partner: partnerName,
+                                                                 origin: origin, writer: writer, now: now, snapshot: true)
+                    applied = stored?.outcome == .applied
                 }
-                guard var current = try writer.caseRecord(id: record.id) else { return }
+                guard var current = try writer.caseRecord(id: record.id) else { return applied }
                 let final = current.status.flatMap(CaseStatus.init(rawValue:))?.isFinal ?? false
                 current.nextPollAt = final ? nil : now + interval
                 try writer.updateCase(current)
+                return applied
             }
-            if update != nil { gateway.wake(Gateway.localDestination) }
+            if applied { gateway.wake(Gateway.localDestination) }
         } catch {
             logger.error("cannot record a status poll", metadata: ["case": "\(record.id)", "error": "\(error)"])
         }
