@@ -129,6 +129,12 @@ extension SQLiteStore {
             );
             INSERT INTO feed_counter (id, last) VALUES (1, 0);
             """),
+        Migration(name: "0009-transfers-queue", sql: """
+            -- A destination's transfers in claiming order (id), with the columns `dueTransfers`
+            -- checks: taking the oldest due transfers reads a few index entries, where
+            -- transfers_due (in due-time order) made it sort every pending transfer on each claim.
+            CREATE INDEX transfers_queue ON transfers (destination, state, id, next_attempt_at, case_id);
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

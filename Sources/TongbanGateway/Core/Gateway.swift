@@ -46,13 +46,22 @@ public final class Gateway: Sendable {
         wakeups[destination]?.signal()
     }
 
-    static func newID() -> String { UUID().uuidString.lowercased() }
+    /// A new record or message id: a time-ordered UUID (version 7), so the store's indexes on
+    /// ids (cases, versions, transfers, message ids) take each new id at their right edge.
+    static func newID() -> String {
+        MessageID.timeOrdered(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The instant of `millis`, written in China Standard Time like every partner's clock.

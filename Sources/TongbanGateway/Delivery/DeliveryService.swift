@@ -10,6 +10,10 @@ import TongbanStorage
 /// them with at most `workers` in flight, and records every attempt with its outcome in the same
 /// transaction as the transfer's new state.
 ///
+/// A worker is free again as soon as its answer is in: the attempt is recorded (a durable
+/// commit) while the next transfer goes out. Until that record is committed the transfer stays
+/// `inFlight` in the store, so no later transfer of its case can be taken before it.
+///
 /// On graceful shutdown it takes no new work and waits for the attempts in flight; the service
 /// group bounds that wait. Work a crash interrupted is released when the gateway starts again.
 final class DeliveryService: Service {
@@ -25,8 +29,12 @@ final class DeliveryService: Service {
     /// Set for partners with a request rate limit.
     let pacer: RequestPacer?
     let logger: Logger
-    /// Attempts under way.
+    /// Attempts under way: requests sent and not yet answered (at most `workers`).
     let inFlight = Mutex(0)
+    /// Attempts answered and still being recorded. At most `maximumRecording`, so a slow store
+    /// slows the taking of new work down instead of piling up records.
+    let recording = Mutex(0)
+    var maximumRecording: Int { 4 * workers }
     /// Set on graceful shutdown: take no new work.
     let stopping = Mutex(false)
 
@@ -48,10 +56,12 @@ final class DeliveryService: Service {
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
+            // Discarding: a finished delivery's task is freed at once (a plain task group keeps
+            // every finished child until it is awaited, which here is at shutdown).
+            await withDiscardingTaskGroup { group in
                 while !stopping.withLock({ $0 }), !Task.isCancelled {
                     let now = gateway.clock.nowMillis()
-                    let free = workers - inFlight.withLock { $0 }
+                    let free = recording.withLock { $0 } >= maximumRecording ? 0 : workers - inFlight.withLock { $0 }
                     let permits = breaker.permits(capacity: free, now: now)
                     var claimed: [TransferRecord] = []
                     if permits > 0 {
@@ -65,8 +75,14 @@ final class DeliveryService: Service {
                     for transfer in claimed {
                         inFlight.withLock { $0 += 1 }
                         group.addTask {
-                            await self.deliver(transfer)
-                            self.inFlight.withLock { $0 -= 1 }
+                            await self.deliver(transfer) {
+                                // Answered: the worker is free for the next transfer while this attempt is recorded.
+                                self.inFlight.withLock { $0 -= 1 }
+                                self.recording.withLock { $0 += 1 }
+                                self.wakeup.signal()
+                            }
+                            self.recording.withLock { $0 -= 1 }
+                            // The case's next transfer, if any, can be taken now.
                             self.wakeup.signal()
                         }
                     }
@@ -74,7 +90,6 @@ final class DeliveryService: Service {
                         await wakeup.wait(timeout: await idleTimeout(now: now))
                     }
                 }
-                await group.waitForAll()
             }
         } onGracefulShutdown: {
             self.stopping.withLock { $0 = true }
@@ -106,7 +121,8 @@ final class DeliveryService: Service {
         }
     }
 
-    func deliver(_ transfer: TransferRecord) async {
+    /// Sends one attempt and records it; `answered` runs between the two.
+    func deliver(_ transfer: TransferRecord, answered: () -> Void = {}) async {
         await pacer?.wait()
         let started = gateway.clock.nowMillis()
         var status: Int?
@@ -126,6 +142,7 @@ final class DeliveryService: Service {
         } else {
             delay = nil
         }
+        answered()
         let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay)
         // A first-time success is routine (debug); anything else is worth an operator's eye.
         let level: Logger.Level = outcome == .delivered && transfer.attempts == 0 ? .debug : (outcome == .dead ? .warning : .info)
