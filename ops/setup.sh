@@ -2,7 +2,7 @@
 # Installs the system packages Tongban builds against, on a fresh Debian machine.
 # Idempotent: does nothing when everything is present. Uses sudo only when not root.
 set -euo pipefail
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
