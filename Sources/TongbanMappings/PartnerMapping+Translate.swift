@@ -16,21 +16,7 @@ extension PartnerMapping {
         case .outbound:
             let source: JSONValue
             do { source = try JSONParser.parse(input) } catch { return .failure(ValidationFailure([ValidationIssue(path: "$", reason: error.description)])) }
-            let issues = kind == .case ? checkLocalCase(source) : checkLocalStatus(source)
-            guard issues.isEmpty else { return .failure(ValidationFailure(issues)) }
-            let output: MappingPlan.Output
-            switch plan.run(source: .json(source), local: localJSON, partner: partnerJSON, context: context) {
-            case .success(let value): output = value
-            case .failure(let failure): return .failure(failure)
-            }
-            switch output {
-            case .json(let value):
-                let issues = schema.issues(in: value)
-                guard issues.isEmpty else { return .failure(ValidationFailure(issues.map(PartnerMapping.partnerSchemaIssue))) }
-                return .success(value.serialized())
-            case .xml(let tree):
-                return encodeValidated(tree, prefixes: plan.outputPrefixes, schema: schema)
-            }
+            return translateOutbound(source, kind: kind, context: context)
 
         case .inbound:
             let source: MappingValue
@@ -65,6 +51,28 @@ extension PartnerMapping {
                 }
             }
         }
+    }
+
+    /// Translates a local message already parsed (the gateway parses a case once to route it):
+    /// the outbound half of `translate`.
+    public func translateOutbound(_ source: JSONValue, kind: MessageKind, context: TranslationContext) -> Result<[UInt8], ValidationFailure> {
+        let plan = plans[Route(direction: .outbound, kind: kind)]!
+        let schema = schemas[kind]!
+        let issues = kind == .case ? checkLocalCase(source) : checkLocalStatus(source)
+            guard issues.isEmpty else { return .failure(ValidationFailure(issues)) }
+            let output: MappingPlan.Output
+            switch plan.run(source: .json(source), local: localJSON, partner: partnerJSON, context: context) {
+            case .success(let value): output = value
+            case .failure(let failure): return .failure(failure)
+            }
+            switch output {
+            case .json(let value):
+                let issues = schema.issues(in: value)
+                guard issues.isEmpty else { return .failure(ValidationFailure(issues.map(PartnerMapping.partnerSchemaIssue))) }
+                return .success(value.serialized())
+            case .xml(let tree):
+                return encodeValidated(tree, prefixes: plan.outputPrefixes, schema: schema)
+            }
     }
 
     /// An XML message in the partner's encoding, built as a document that the partner's XSD

@@ -34,7 +34,7 @@ extension Gateway {
         let messageID = Self.newID()
         let canonical = json.serialized()
         let payload: [UInt8]
-        switch partner.translate(canonical, direction: .outbound, kind: .case, context: TranslationContext(now: Self.timestamp(now), uuid: messageID)) {
+        switch partner.translateOutbound(json, kind: .case, context: TranslationContext(now: Self.timestamp(now), uuid: messageID)) {
         case .success(let bytes): payload = bytes
         case .failure(let failure): return .invalid(failure.issues)
         }
