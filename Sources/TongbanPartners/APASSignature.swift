@@ -12,10 +12,10 @@ public enum APASSignature {
 
     /// Lower-case hex HMAC-SHA256(secret, appId + "\n" + timestamp + "\n" + nonce + "\n" + hex(SHA-256(body))).
     public static func sign(appID: String, secret: [UInt8], timestamp: Int64, nonce: String, body: [UInt8]) -> String {
-        let bodyDigest = hex(SHA256.hash(data: body))
+        let bodyDigest = Digests.sha256Hex(body)
         let text = "\(appID)\n\(timestamp)\n\(nonce)\n\(bodyDigest)"
         let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: secret))
-        return hex(mac)
+        return Digests.hex(mac)
     }
 
     /// The four headers of a signed request, with a fresh random nonce.
@@ -34,16 +34,6 @@ public enum APASSignature {
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         var generator = SystemRandomNumberGenerator()
         return String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -98,14 +88,7 @@ extension APASSignature {
             let skew = abs(now - timestamp)
             guard skew <= APASSignature.maximumSkewMillis else { throw .staleTimestamp(skewMillis: skew) }
             let expected = APASSignature.sign(appID: appID, secret: secret, timestamp: timestamp, nonce: nonce, body: body)
-            guard constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8)) else { throw .badSignature }
+            guard Digests.constantTimeEqual(expected, signature.lowercased()) else { throw .badSignature }
         }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 }

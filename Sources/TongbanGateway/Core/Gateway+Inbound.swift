@@ -1,5 +1,6 @@
 import TongbanCore
 import TongbanMappings
+import TongbanPartners
 import TongbanStorage
 
 /// What became of a case a partner sent.
@@ -39,7 +40,7 @@ extension Gateway {
             if numbersVersions, version > 1, let existing = try writer.caseRecord(origin: partner.name, caseNumber: caseNumber) {
                 // The same content as the latest version (a resend under a new BWBH) is that version.
                 let sameAsLatest = Self.withVersion(json, existing.version).serialized()
-                if try writer.version(caseID: existing.id, version: existing.version)?.digest == Self.sha256Hex(sameAsLatest) {
+                if try writer.version(caseID: existing.id, version: existing.version)?.digest == Digests.sha256Hex(sameAsLatest) {
                     version = existing.version
                     canonical = sameAsLatest
                 } else {
@@ -47,11 +48,9 @@ extension Gateway {
                     canonical = Self.withVersion(json, version).serialized()
                 }
             }
-            let digest = Self.sha256Hex(canonical)
+            let digest = Digests.sha256Hex(canonical)
             func toLocal(_ caseID: String, _ kind: TransferRecord.Kind) throws {
-                _ = try writer.insertTransfer(TransferRecord(
-                    caseID: caseID, destination: Gateway.localDestination, kind: kind, messageID: Gateway.newID(), payload: canonical,
-                    contentType: "application/json", nextAttemptAt: now, createdAt: now))
+                _ = try writer.insertTransfer(Gateway.localTransfer(caseID: caseID, kind: kind, payload: canonical, now: now))
             }
             guard var existing = try writer.caseRecord(origin: partner.name, caseNumber: caseNumber) else {
                 guard version == 1 else { return .conflict("case \(caseNumber) is unknown here; its first version must be 1") }
@@ -102,9 +101,7 @@ extension Gateway {
             let canonical = update.json.serialized()
             let stored = try Self.record(update, canonical: canonical, partnerCode: nil, source: .partner, on: &record, writer: writer, now: now)
             if stored.outcome == .applied {
-                _ = try writer.insertTransfer(TransferRecord(
-                    caseID: record.id, destination: Gateway.localDestination, kind: .withdrawal, messageID: Gateway.newID(), payload: canonical,
-                    contentType: "application/json", nextAttemptAt: now, createdAt: now))
+                _ = try writer.insertTransfer(Gateway.localTransfer(caseID: record.id, kind: .withdrawal, payload: canonical, now: now))
             }
             return record
         }

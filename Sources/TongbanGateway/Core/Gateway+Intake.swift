@@ -1,5 +1,6 @@
 import TongbanCore
 import TongbanMappings
+import TongbanPartners
 import TongbanStorage
 
 /// What became of a case a local window submitted.
@@ -42,15 +43,14 @@ extension Gateway {
         let caseNumber = json["caseNumber"]!.stringValue!
         let version = Int(json["version"]!.integerValue!)
         let matterCode = json["matter"]!["code"]!.stringValue!
-        let digest = Self.sha256Hex(canonical)
+        let digest = Digests.sha256Hex(canonical)
         let origin = configuration.local.name
         let wire = partnerSettings.wireProtocol
 
         let outcome = try await store.write { writer -> IntakeOutcome in
             let version0 = CaseVersionRecord(caseID: "", version: version, digest: digest, canonical: canonical, createdAt: now)
             func transfer(caseID: String, kind: TransferRecord.Kind) -> TransferRecord {
-                TransferRecord(caseID: caseID, destination: partner.name, kind: kind, messageID: messageID, payload: payload,
-                               contentType: wire.contentType, nextAttemptAt: now, createdAt: now, feedSeq: wire == .hub ? 0 : nil)
+                Gateway.partnerTransfer(caseID: caseID, partner: partner.name, wire: wire, kind: kind, messageID: messageID, payload: payload, now: now)
             }
             if let caseID, try writer.caseRecord(id: caseID) == nil { return .notFound }
             guard var existing = try writer.caseRecord(origin: origin, caseNumber: caseNumber) else {

@@ -64,11 +64,36 @@ extension Gateway {
         let stored = try Self.record(update, canonical: canonical, partnerCode: partnerCode, source: .partner, on: &record, writer: writer,
                                      now: now, snapshot: snapshot)
         if stored.outcome == .applied {
-            _ = try writer.insertTransfer(TransferRecord(
-                caseID: record.id, destination: Gateway.localDestination, kind: .status, messageID: Gateway.newID(), payload: canonical,
-                contentType: "application/json", nextAttemptAt: now, createdAt: now))
+            _ = try writer.insertTransfer(localTransfer(caseID: record.id, kind: .status, payload: canonical, now: now))
         }
         return stored
+    }
+
+    /// What became of a partner's status message.
+    enum PartnerStatusReceipt: Sendable {
+        case recorded
+        /// The message id was received before: it was processed then, and is not again.
+        case repeated
+        /// No case with the status's `caseNumber` was sent to this partner; nothing is kept.
+        case unknownCase
+    }
+
+    /// A partner's status message (a KSTB notice, a hub batch item): the status is recorded and
+    /// its message id remembered with `answer` in one transaction, so a resend, even one arriving
+    /// at the same moment, is recognised and never processed twice.
+    func receivePartnerStatus(_ update: StatusUpdate, canonical: [UInt8], partnerCode: String?, partner: String,
+                              messageID: String, answer: [UInt8]) async throws -> PartnerStatusReceipt {
+        let origin = configuration.local.name
+        let now = clock.nowMillis()
+        let receipt = try await store.write { writer -> PartnerStatusReceipt in
+            if try writer.inboundMessage(partner: partner, messageID: messageID) != nil { return .repeated }
+            guard try Self.recordPartnerStatus(update, canonical: canonical, partnerCode: partnerCode, partner: partner, origin: origin,
+                                               writer: writer, now: now) != nil else { return .unknownCase }
+            try writer.insertInboundMessage(InboundMessageRecord(partner: partner, messageID: messageID, caseID: nil, answer: answer, receivedAt: now))
+            return .recorded
+        }
+        if case .recorded = receipt { wake(Self.localDestination) }
+        return receipt
     }
 
     /// The local system's report on a case a partner sent: kept, and when applied, sent back to
@@ -120,9 +145,7 @@ extension Gateway {
             guard var record = try writer.caseRecord(id: caseID) else { return .notFound }
             let stored = try Self.record(update, canonical: canonical, partnerCode: nil, source: .local, on: &record, writer: writer, now: now)
             if stored.outcome == .applied, let payload = partnerPayload {
-                _ = try writer.insertTransfer(TransferRecord(
-                    caseID: caseID, destination: partner.name, kind: .status, messageID: messageID, payload: payload,
-                    contentType: wire.contentType, nextAttemptAt: now, createdAt: now, feedSeq: wire == .hub ? 0 : nil))
+                _ = try writer.insertTransfer(Gateway.partnerTransfer(caseID: caseID, partner: partner.name, wire: wire, kind: .status, messageID: messageID, payload: payload, now: now))
             }
             return .recorded(stored, record)
         }

@@ -56,9 +56,7 @@ extension Gateway {
             current.nextPollAt = nil
             current.updatedAt = now
             try writer.updateCase(current)
-            _ = try writer.insertTransfer(TransferRecord(
-                caseID: caseID, destination: partner.name, kind: .withdrawal, messageID: messageID, payload: payload,
-                contentType: wire.contentType, nextAttemptAt: now, createdAt: now, feedSeq: wire == .hub ? 0 : nil))
+            _ = try writer.insertTransfer(Gateway.partnerTransfer(caseID: caseID, partner: partner.name, wire: wire, kind: .withdrawal, messageID: messageID, payload: payload, now: now))
             return .recorded(stored, current)
         }
         if case .recorded = outcome { wake(partner.name) }

@@ -1,8 +1,8 @@
-import Crypto
 import Foundation
 import Logging
 import TongbanCore
 import TongbanMappings
+import TongbanPartners
 import TongbanStorage
 
 /// The gateway's behaviour, independent of HTTP: cases in, statuses both ways, transfers queued
@@ -50,18 +50,6 @@ public final class Gateway: Sendable {
     /// ids (cases, versions, transfers, message ids) take each new id at their right edge.
     static func newID() -> String {
         MessageID.timeOrdered(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// The instant of `millis`, written in China Standard Time like every partner's clock.

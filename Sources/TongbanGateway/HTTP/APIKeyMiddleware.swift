@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TongbanCore
+import TongbanPartners
 
 /// Admits a local window's call only with a configured API key (`Authorization: Bearer KEY`).
 /// Keys are compared by SHA-256 digest: the configuration never holds a key itself.
@@ -30,15 +31,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether `secret`'s digest is one of `digests`, comparing every digest in full.
     static func matches(_ secret: String, _ digests: [String]) -> Bool {
-        let digest = Array(Gateway.sha256Hex(Array(secret.utf8)).utf8)
-        var found = false
-        for candidate in digests {
-            let bytes = Array(candidate.utf8)
-            guard bytes.count == digest.count else { continue }
-            var difference: UInt8 = 0
-            for i in bytes.indices { difference |= bytes[i] ^ digest[i] }
-            if difference == 0 { found = true }
-        }
-        return found
+        let digest = Digests.sha256Hex(Array(secret.utf8))
+        return digests.reduce(false) { found, candidate in Digests.constantTimeEqual(candidate, digest) || found }
     }
 }

@@ -64,7 +64,7 @@ struct APASEndpoint: Sendable {
             return Self.answer(created ? APASAnswer(.accepted, "ok", unid: record.partnerCaseNumber)
                                        : APASAnswer(.duplicate, "projid \(record.caseNumber) 已受理", unid: record.partnerCaseNumber))
         case .refused(let issues, let matterUnknown):
-            return Self.answer(APASAnswer(matterUnknown ? .matterNotInAgreement : .invalidField, KSTBEndpoint.summary(issues)))
+            return Self.answer(APASAnswer(matterUnknown ? .matterNotInAgreement : .invalidField, issues.summary))
         case .conflict(let reason):
             return Self.answer(APASAnswer(.invalidField, reason))
         }

@@ -120,20 +120,14 @@ struct HubEndpoint: Sendable {
         let canonical: [UInt8]
         switch partner.translate(item.serialized(), direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
         case .success(let bytes): canonical = bytes
-        case .failure(let failure): return .failed(id, KSTBEndpoint.summary(failure.issues), retry: false)
+        case .failure(let failure): return .failed(id, failure.issues.summary, retry: false)
         }
         let update = try StatusUpdate.validate(JSONParser.parse(canonical)).get()
-        let origin = gateway.configuration.local.name
-        let code = item["body"]?["state"]?.stringValue
-        let found = try await gateway.store.write { writer -> Bool in
-            guard try Gateway.recordPartnerStatus(update, canonical: canonical, partnerCode: code, partner: name, origin: origin,
-                                                  writer: writer, now: now) != nil else { return false }
-            try writer.insertInboundMessage(InboundMessageRecord(partner: name, messageID: id, caseID: nil, answer: [], receivedAt: now))
-            return true
+        switch try await gateway.receivePartnerStatus(update, canonical: canonical, partnerCode: item["body"]?["state"]?.stringValue,
+                                                      partner: name, messageID: id, answer: []) {
+        case .recorded, .repeated: return .ok(id)
+        case .unknownCase: return .failed(id, "case_no \(update.caseNumber) was not sent to the hub", retry: false)
         }
-        guard found else { return .failed(id, "case_no \(update.caseNumber) was not sent to the hub", retry: false) }
-        gateway.wake(Gateway.localDestination)
-        return .ok(id)
     }
 
     func newCase(_ item: JSONValue) async throws -> HubMessages.ItemResult {
@@ -146,7 +140,7 @@ struct HubEndpoint: Sendable {
         }
         switch try await gateway.acceptInboundCase(item.serialized(), partner: partner) {
         case .accepted: return .ok(id)
-        case .refused(let issues, _): return .failed(id, KSTBEndpoint.summary(issues), retry: false)
+        case .refused(let issues, _): return .failed(id, issues.summary, retry: false)
         case .conflict(let reason): return .failed(id, reason, retry: false)
         }
     }

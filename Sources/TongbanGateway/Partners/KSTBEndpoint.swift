@@ -41,8 +41,10 @@ struct KSTBEndpoint: Sendable {
         }
         let receipt: KSTBReceipt
         switch type {
-        case "ZT": receipt = try await status(body, number: number, tongbaiCaseNumber: child(child(tree.root, "ZTXX"), "YWLSH")?.text,
-                                               code: child(child(tree.root, "ZTXX"), "ZTDM")?.text)
+        case "ZT":
+            // Recorded together with its BWBH, in one transaction.
+            return try await status(body, number: number, tongbaiCaseNumber: child(child(tree.root, "ZTXX"), "YWLSH")?.text,
+                                    code: child(child(tree.root, "ZTXX"), "ZTDM")?.text)
         case "SB", "BZ": receipt = try await newCase(body, number: number)
         case "CH":
             let caseNumber = child(child(tree.root, "SBXX"), "SBLSH")?.text ?? ""
@@ -57,6 +59,8 @@ struct KSTBEndpoint: Sendable {
             receipt = KSTBReceipt(messageNumber: number, result: .malformed, message: "YWLX \(type) 不是 SB、BZ、CH 或 ZT")
         }
         if receipt.result == .accepted {
+            // Taking a case or a withdrawal twice changes nothing (both are idempotent), so a
+            // concurrent resend that remembered the BWBH first is no loss.
             try? await remember(number, receipt)
         }
         return receipt
@@ -73,23 +77,16 @@ struct KSTBEndpoint: Sendable {
         switch partner.translate(body, direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
         case .success(let bytes): canonical = bytes
         case .failure(let failure):
-            return KSTBReceipt(messageNumber: number, result: .malformed, message: Self.summary(failure.issues))
+            return KSTBReceipt(messageNumber: number, result: .malformed, message: failure.issues.summary)
         }
         let update = try StatusUpdate.validate(JSONParser.parse(canonical)).get()
-        let name = partner.name
-        let origin = gateway.configuration.local.name
         let receipt = KSTBReceipt(messageNumber: number, result: .accepted, message: "成功", caseNumber: tongbaiCaseNumber)
-        let found = try await gateway.store.write { writer -> Bool in
-            guard try Gateway.recordPartnerStatus(update, canonical: canonical, partnerCode: code, partner: name, origin: origin,
-                                                  writer: writer, now: now) != nil else { return false }
-            try writer.insertInboundMessage(InboundMessageRecord(partner: name, messageID: number, caseID: nil, answer: receipt.bytes, receivedAt: now))
-            return true
+        switch try await gateway.receivePartnerStatus(update, canonical: canonical, partnerCode: code, partner: partner.name,
+                                                      messageID: number, answer: receipt.bytes) {
+        case .recorded: return receipt
+        case .repeated: return KSTBReceipt(messageNumber: number, result: .duplicate, message: "重复报文，已接收", caseNumber: tongbaiCaseNumber)
+        case .unknownCase: return KSTBReceipt(messageNumber: number, result: .malformed, message: "SBLSH \(update.caseNumber) 无对应办件")
         }
-        guard found else {
-            return KSTBReceipt(messageNumber: number, result: .malformed, message: "SBLSH \(update.caseNumber) 无对应办件")
-        }
-        gateway.wake(Gateway.localDestination)
-        return receipt
     }
 
     func newCase(_ body: [UInt8], number: String) async throws -> KSTBReceipt {
@@ -97,15 +94,9 @@ struct KSTBEndpoint: Sendable {
         case .accepted(let record, _):
             return KSTBReceipt(messageNumber: number, result: .accepted, message: "成功", caseNumber: record.partnerCaseNumber)
         case .refused(let issues, let matterUnknown):
-            return KSTBReceipt(messageNumber: number, result: matterUnknown ? .matterNotInAgreement : .malformed, message: Self.summary(issues))
+            return KSTBReceipt(messageNumber: number, result: matterUnknown ? .matterNotInAgreement : .malformed, message: issues.summary)
         case .conflict(let reason):
             return KSTBReceipt(messageNumber: number, result: .malformed, message: reason)
         }
-    }
-
-    /// The first issues, for `XX`: enough for Tongbai's operators to find the field.
-    static func summary(_ issues: [ValidationIssue]) -> String {
-        let shown = issues.prefix(5).map(\.description).joined(separator: "; ")
-        return issues.count > 5 ? shown + "; … (\(issues.count) in all)" : shown
     }
 }
