@@ -25,10 +25,11 @@ final class CurlWorkerPool: @unchecked Sendable {
         runningWorkers = configuration.connections
         for index in 0..<configuration.connections {
             let thread = Thread { [self] in
+                // Set from the thread itself: Linux names only the calling thread (15 bytes at most).
+                Thread.current.name = "tb-http-\(index)"
                 work(with: CurlEasyHandle(configuration: configuration))
                 workerFinished()
             }
-            thread.name = "tongban-http-\(index)"
             thread.start()
         }
     }

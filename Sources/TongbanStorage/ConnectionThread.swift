@@ -12,6 +12,9 @@ func startConnectionThread(
     let exited = ExitSignal()
     let opened = OpenOutcome()
     let thread = Thread {
+        // Linux applies a thread's name only from the thread itself, and only up to 15 bytes:
+        // named threads are what `top -H` and profilers show the operator.
+        Thread.current.name = name
         defer { exited.fire() }
         let connection: SQLiteConnection
         do {
@@ -24,7 +27,6 @@ func startConnectionThread(
         run(connection)
         connection.close()
     }
-    thread.name = name
     thread.start()
     try opened.wait()
     return exited

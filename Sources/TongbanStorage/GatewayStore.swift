@@ -19,7 +19,9 @@ public protocol GatewayStore: Sendable {
     func isReady() async -> Bool
 
     /// Runs `body` in a write transaction; its changes are durable when this returns. A thrown
-    /// error rolls back everything `body` did and is rethrown.
+    /// error rolls back everything `body` did and is rethrown. `body` may run more than once (an
+    /// implementation may roll back a group of writes and run it again), so it must act only
+    /// through the writer it is given.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
 
     /// Runs `body` against a consistent snapshot.

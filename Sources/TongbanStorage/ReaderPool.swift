@@ -16,7 +16,7 @@ final class ReaderPool: Sendable {
         do {
             for index in 0..<max(1, count) {
                 exits.append(try startConnectionThread(
-                    name: "tongban-sqlite-reader-\(index)", path: path, readOnly: true
+                    name: "tb-sqlite-read\(index)", path: path, readOnly: true
                 ) { connection in
                     let reader = SQLiteReader(db: connection)
                     while let jobs = queue.take(upTo: 1) {

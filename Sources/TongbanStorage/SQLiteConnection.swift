@@ -16,7 +16,11 @@ final class SQLiteConnection {
 
     /// Opens `path` (creating it unless `readOnly`) in WAL mode with full sync, so a commit
     /// survives a power cut and readers never block the writer.
+    /// Library settings that must precede the first connection; evaluated once, on first use.
+    private static let libraryConfigured: Void = { _ = tongban_sqlite3_disable_memstatus() }()
+
     init(path: String, readOnly: Bool) throws {
+        Self.libraryConfigured
         var opened: OpaquePointer?
         let mode = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         let code = sqlite3_open_v2(path, &opened, mode | SQLITE_OPEN_NOMUTEX, nil)

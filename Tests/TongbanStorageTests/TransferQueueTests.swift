@@ -108,6 +108,18 @@ import Testing
         }
     }
 
+    @Test func feedAndPartnerCaseNumberLookupsUseTheirPartialIndexes() async throws {
+        try await withStore { store in
+            let plans = try await store.onReader { reader in
+                (try reader.db.queryPlan(ReaderSQL.feed, ["hub", 0, "pending", 10]),
+                 try reader.db.queryPlan(ReaderSQL.caseByPartnerNumber, ["tax", "TB-1", "outbound"]))
+            }
+            let feed = plans.0.joined(separator: "\n"), partnerNumber = plans.1.joined(separator: "\n")
+            #expect(feed.contains("USING INDEX transfers_feed"), "\(feed)")
+            #expect(partnerNumber.contains("USING INDEX cases_partner_case_number"), "\(partnerNumber)")
+        }
+    }
+
     @Test func dueTransfersStaysFastWithAHundredThousandPending() async throws {
         try await withStore { store in
             // 50,000 cases with two pending transfers each: every second one waits behind its case's first.
