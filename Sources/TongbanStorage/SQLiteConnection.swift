@@ -77,12 +77,13 @@ final class SQLiteConnection {
     }
 
     /// Runs a statement that returns no rows and answers how many rows it changed. A unique or
-    /// primary-key violation becomes `.duplicate(duplicate)` when `duplicate` names the record.
+    /// primary-key violation becomes `.duplicate(duplicate)` when `duplicate` names the record
+    /// (worded only then: most statements succeed).
     @discardableResult
-    func execute(_ sql: String, _ arguments: Arguments = [], duplicate: String? = nil) throws -> Int {
+    func execute(_ sql: String, _ arguments: Arguments = [], duplicate: @autoclosure () -> String? = nil) throws -> Int {
         try withStatement(sql, arguments) { statement in
             let code = sqlite3_step(statement)
-            guard code == SQLITE_DONE || code == SQLITE_ROW else { throw failure(duplicate: duplicate) }
+            guard code == SQLITE_DONE || code == SQLITE_ROW else { throw failure(duplicate: duplicate()) }
             return Int(sqlite3_changes(handle))
         }
     }

@@ -136,10 +136,12 @@ extension SQLiteStore {
             CREATE INDEX transfers_queue ON transfers (destination, state, id, next_attempt_at, case_id);
             """),
         Migration(name: "0010-partial-indexes", sql: """
-            -- Only feed (hub) transfers have a feed position, and a case has a partner case number
-            -- only once the partner answered: partial indexes spare every other row an entry, two
-            -- of the B-tree insertions each accepted case cost. Queries on these columns compare
-            -- them with a value, which lets SQLite use the partial index.
+            -- Only feed (hub) transfers have a feed position, and a case has a status and a
+            -- partner case number only once the partner answered: partial indexes spare every
+            -- other row an entry, three of the B-tree insertions each accepted case cost. Queries
+            -- on these columns compare them with a value, which lets SQLite use the partial index.
+            DROP INDEX cases_status;
+            CREATE INDEX cases_status ON cases (status) WHERE status IS NOT NULL;
             DROP INDEX transfers_feed;
             CREATE INDEX transfers_feed ON transfers (destination, feed_seq) WHERE feed_seq IS NOT NULL;
             DROP INDEX cases_partner_case_number;

@@ -14,6 +14,21 @@ import Testing
         }
     }
 
+    /// Status and partner case number are indexed only where present (migration 0010): lookups
+    /// by a value must still use those indexes.
+    @Test func statusAndPartnerCaseNumberLookupsUseTheirPartialIndexes() async throws {
+        try await withStore { store in
+            let (byStatus, _) = ReaderSQL.cases(matching: CaseFilter(status: "approved"), after: nil, limit: 10)
+            let plans = try await store.onReader { reader in
+                (try reader.db.queryPlan(byStatus, ["approved", 10]),
+                 try reader.db.queryPlan(ReaderSQL.caseByPartnerNumber, ["tax", "TB-1", "outbound"]))
+            }
+            let status = plans.0.joined(separator: "\n"), partnerNumber = plans.1.joined(separator: "\n")
+            #expect(status.contains("USING INDEX cases_status"), "\(status)")
+            #expect(partnerNumber.contains("USING INDEX cases_partner_case_number"), "\(partnerNumber)")
+        }
+    }
+
     @Test func pagesAreNewestFirstAndContinueAfterTheLastSeq() async throws {
         try await withStore { store in
             let all = try await insertTen(store)
