@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Synchronization
 import TongbanCore
 
 /// An XML Schema compiled once, validating any number of documents, concurrently if need be.
@@ -7,19 +8,29 @@ import TongbanCore
 /// message it sends and receives, so a partner's schema is compiled when the catalog loads and
 /// shared by every request.
 ///
-/// `@unchecked Sendable` is sound because nothing mutable is shared: the compiled `xmlSchema`
-/// (and the schema document its components point into) is only read after `init`, and every
-/// validation creates its own `xmlSchemaValidCtxt` holding all per-validation state (its
-/// dictionary, element stack, regex executions and error routing) and works on its own document.
-/// libxml2 lists validation among its thread-safe parts under exactly that condition (separate
-/// contexts and documents per thread). The one shared lazy initialization, of the XSD built-in
-/// types, is done once before any schema exists (see `LibXML`). Both pointers are private and
-/// freed only in `deinit`, when no validation can still be using them.
+/// `@unchecked Sendable` is sound because nothing mutable is shared unguarded: the compiled
+/// `xmlSchema` (and the schema document its components point into) is only read after `init`, and
+/// every validation has an `xmlSchemaValidCtxt` to itself, holding all per-validation state (its
+/// dictionary, element stack, regex executions; errors go to the calling thread's handler), and
+/// works on its own document. libxml2 lists validation among its thread-safe parts under exactly
+/// that condition (separate contexts and documents per thread). Contexts are reused: one is taken
+/// from `idleContexts` under its lock and put back after the validation, which libxml2 resets it
+/// for. The one shared lazy initialization, of the XSD built-in types, is done once before any
+/// schema exists (see `LibXML`). The pointers are private and freed only in `deinit`, when no
+/// validation can still be using them.
 public final class XSDSchema: @unchecked Sendable {
     /// What the schema is called in errors, such as `kstb-2.1.xsd`.
     public let name: String
     private let document: xmlDocPtr
     private let schema: xmlSchemaPtr
+    /// Validation contexts no validation is using; at most as many as validations ever ran at once.
+    /// Creating and freeing a context for every message cost about a twentieth of validating it.
+    private let idleContexts = Mutex<[ValidationContext]>([])
+
+    /// A validation context, used by one validation at a time (see the class comment).
+    private struct ValidationContext: @unchecked Sendable {
+        let pointer: xmlSchemaValidCtxtPtr
+    }
 
     /// Compiles an XSD from its bytes, parsed like a message (so no DOCTYPE either). Nothing is
     /// loaded from elsewhere: an `import` or `include` of another file is an error, a partner's
@@ -45,6 +56,7 @@ public final class XSDSchema: @unchecked Sendable {
     }
 
     deinit {
+        for context in idleContexts.withLock({ $0 }) { xmlSchemaFreeValidCtxt(context.pointer) }
         xmlSchemaFree(schema)
         xmlFreeDoc(document)
     }
@@ -72,12 +84,12 @@ public final class XSDSchema: @unchecked Sendable {
     /// only where the nodes have lines, that is in a parsed document. Must run inside
     /// `LibXML.capturingErrors`, whose `log` receives libxml2's errors.
     func issues(validating document: xmlDocPtr, log: ErrorLog) -> [ValidationIssue] {
-        guard let context = xmlSchemaNewValidCtxt(schema) else {
+        guard let context = idleContexts.withLock({ $0.popLast() }) ?? xmlSchemaNewValidCtxt(schema).map(ValidationContext.init) else {
             return [ValidationIssue(path: "/", reason: "libxml2 could not create a validation context")]
         }
-        defer { xmlSchemaFreeValidCtxt(context) }
         let earlierEntries = log.entries.count
-        let result = xmlSchemaValidateDoc(context, document)
+        let result = xmlSchemaValidateDoc(context.pointer, document)
+        idleContexts.withLock { $0.append(context) }
         let issues = log.entries[earlierEntries...].filter { !$0.isWarning }.map { entry in
             ValidationIssue(
                 path: entry.node.map { Self.path(of: $0.assumingMemoryBound(to: xmlNode.self)) } ?? "/",

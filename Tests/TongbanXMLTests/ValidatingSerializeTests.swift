@@ -67,6 +67,24 @@ import TongbanXML
         #expect(reread.root.children[1].children.last?.text == "𠀀 " + special)
     }
 
+    @Test func aValidationAfterAFailedOneIsJudgedOnItsOwn() throws {
+        // Validation contexts are reused: one that just found issues must neither keep them nor
+        // miss the next message's.
+        let valid = try sample()
+        var wrongType = valid
+        wrongType.root.modify("SBXX", "SQR", "ZJLX") { $0.text = "111" }
+        var wrongDelivery = valid
+        wrongDelivery.root.modify("SBXX", "JGSDFS") { $0.text = "4" }
+        for _ in 0..<3 {
+            #expect(try failureIssues(serialize(valid)) == nil)
+            let first = try #require(failureIssues(serialize(wrongType)))
+            #expect(!first.isEmpty && first.allSatisfy { $0.path == "/KSTB/SBXX/SQR/ZJLX" })
+            let second = try #require(failureIssues(serialize(wrongDelivery)))
+            #expect(!second.isEmpty && second.allSatisfy { $0.path == "/KSTB/SBXX/JGSDFS" })
+            #expect(try schema().validate(XMLCodec.serialize(wrongType, encoding: "UTF-8", prefixes: prefixes)).map(\.path).allSatisfy { $0 == "/KSTB/SBXX/SQR/ZJLX" })
+        }
+    }
+
     @Test func mistakesInTheTreeAreStillErrors() throws {
         var unprefixed = try sample()
         unprefixed.root.modify("SBXX") { $0.children.append(XMLTree.Element(name: XMLQName("X", namespace: "urn:example:other"))) }
