@@ -10,13 +10,17 @@ final class JobQueue<Job: Sendable>: @unchecked Sendable {
     private var jobs: [Job] = []
     private var closed = false
 
-    /// Queues `job` and wakes one waiting thread; false when the queue is closed.
+    /// While a taker gathers (see `take(upTo:gathering:within:)`), how many jobs it waits for.
+    private var gatherTarget = Int.max
+
+    /// Queues `job` and wakes one waiting thread; false when the queue is closed. A taker that is
+    /// gathering is woken only once its target is queued.
     func push(_ job: Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return false }
         jobs.append(job)
-        condition.signal()
+        if jobs.count == 1 || jobs.count >= gatherTarget { condition.signal() }
         return true
     }
 
@@ -33,6 +37,22 @@ final class JobQueue<Job: Sendable>: @unchecked Sendable {
         }
         defer { jobs.removeFirst(limit) }
         return Array(jobs.prefix(limit))
+    }
+
+    /// Like `take(upTo:)`, but once a job is queued, waits up to `delay` for `target` jobs (at
+    /// most `limit`) before taking them, so that they are handled together.
+    func take(upTo limit: Int, gathering target: Int, within delay: Duration) -> [Job]? {
+        condition.lock()
+        while jobs.isEmpty && !closed { condition.wait() }
+        if jobs.count < min(target, limit) && !closed {
+            let (seconds, attoseconds) = delay.components
+            let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) * 1e-18)
+            gatherTarget = min(target, limit)
+            while jobs.count < gatherTarget && !closed && condition.wait(until: deadline) {}
+            gatherTarget = .max
+        }
+        condition.unlock()
+        return take(upTo: limit)
     }
 
     func close() {
