@@ -26,10 +26,15 @@ final class GroupCommitWriter: Sendable {
 
     /// How long a group waits to be as large as the previous one. Under concurrent load a commit
     /// costs the pages it rewrites (each index's last page, whatever the group's size) and an
-    /// fsync, so larger groups cost less per write; like PostgreSQL's `commit_delay`, the wait
-    /// happens only when the previous group had company (a lone writer never waits: its target
-    /// is one job), and it ends as soon as the target is queued.
+    /// fsync, so larger groups cost less per write (11% less writer CPU per accepted case under
+    /// the intake benchmark). The wait ends as soon as the target is queued.
     static let gatheringDelay = Duration.microseconds(1_000)
+
+    /// The smallest previous group that makes the next one wait: like PostgreSQL's
+    /// `commit_siblings`, only many concurrent writers are worth delaying a commit for. A few
+    /// writers in a pipeline (the delivery workers: claim, send, record) would only be slowed
+    /// down: waiting for them cost the drain 16% of its rate.
+    static let gatheringThreshold = 8
 
     private let queue: JobQueue<WriterTask>
     private let exited: ExitSignal
@@ -38,9 +43,9 @@ final class GroupCommitWriter: Sendable {
     init(path: String) throws {
         let queue = JobQueue<WriterTask>()
         exited = try startConnectionThread(name: "tb-sqlite-write", path: path, readOnly: false) { db in
-            var lastGroup = 0
-            while let tasks = queue.take(upTo: Self.maximumGroup, gathering: lastGroup, within: Self.gatheringDelay) {
-                lastGroup = tasks.count
+            var target = 1
+            while let tasks = queue.take(upTo: Self.maximumGroup, gathering: target, within: Self.gatheringDelay) {
+                target = tasks.count >= Self.gatheringThreshold ? tasks.count : 1
                 Self.perform(tasks, on: db)
             }
         }
