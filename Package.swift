@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TongbanStorageTests", dependencies: ["TongbanStorage"]),
-        .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient"]),
+        .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "tongban"]),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages Tongban builds against, on a fresh Debian machine.
+# Installs the system packages Tongban builds and tests against, on a fresh Debian machine
+# (openssl and python3 make and serve the certificates of the mutual TLS tests).
 # Idempotent: does nothing when everything is present. Uses sudo only when not root.
 set -euo pipefail
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq wrk)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq wrk openssl python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
