@@ -30,19 +30,14 @@ final class JobQueue<Job: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while jobs.isEmpty && !closed { condition.wait() }
-        guard !jobs.isEmpty else { return nil }
-        guard jobs.count > limit else {
-            defer { jobs = [] }
-            return jobs
-        }
-        defer { jobs.removeFirst(limit) }
-        return Array(jobs.prefix(limit))
+        return removeFirst(upTo: limit)
     }
 
     /// Like `take(upTo:)`, but once a job is queued, waits up to `delay` for `target` jobs (at
     /// most `limit`) before taking them, so that they are handled together.
     func take(upTo limit: Int, gathering target: Int, within delay: Duration) -> [Job]? {
         condition.lock()
+        defer { condition.unlock() }
         while jobs.isEmpty && !closed { condition.wait() }
         if jobs.count < min(target, limit) && !closed {
             let (seconds, attoseconds) = delay.components
@@ -51,8 +46,18 @@ final class JobQueue<Job: Sendable>: @unchecked Sendable {
             while jobs.count < gatherTarget && !closed && condition.wait(until: deadline) {}
             gatherTarget = .max
         }
-        condition.unlock()
-        return take(upTo: limit)
+        return removeFirst(upTo: limit)
+    }
+
+    /// The first `limit` jobs, removed; nil when there are none. Call holding `condition`'s lock.
+    private func removeFirst(upTo limit: Int) -> [Job]? {
+        guard !jobs.isEmpty else { return nil }
+        guard jobs.count > limit else {
+            defer { jobs = [] }
+            return jobs
+        }
+        defer { jobs.removeFirst(limit) }
+        return Array(jobs.prefix(limit))
     }
 
     func close() {

@@ -14,11 +14,11 @@ final class SQLiteConnection {
     /// fixed set of texts, and preparing dominates the cost of the short statements it runs.
     private var statements: [String: OpaquePointer] = [:]
 
-    /// Opens `path` (creating it unless `readOnly`) in WAL mode with full sync, so a commit
-    /// survives a power cut and readers never block the writer.
     /// Library settings that must precede the first connection; evaluated once, on first use.
     private static let libraryConfigured: Void = { _ = tongban_sqlite3_disable_memstatus() }()
 
+    /// Opens `path` (creating it unless `readOnly`) in WAL mode with full sync, so a commit
+    /// survives a power cut and readers never block the writer.
     init(path: String, readOnly: Bool) throws {
         Self.libraryConfigured
         var opened: OpaquePointer?

@@ -13,7 +13,7 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
-    @Test func gatheringEndsWhenTheTargetIsQueued() async {
+    @Test func gatheringEndsWhenTheTargetIsQueued() {
         let queue = JobQueue<Int>()
         _ = queue.push(1)
         let pusher = Thread {
