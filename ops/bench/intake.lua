@@ -6,7 +6,11 @@
 -- TEMPLATES: a file of canonical cases, one JSON object per line, whose caseNumber value is the
 --   placeholder @CASE@ (gateway.py writes it from gen_cases.py's Tongbai cases). Requests cycle
 --   through the lines, so the bodies vary like a window's real traffic (~1 KB each).
--- TAG: makes the case numbers of this wrk run unique: SX<TAG>T<thread>N<counter>.
+-- TAG: makes the case numbers of this wrk run unique: SX<TAG>T<thread>N<counter>, the counter
+--   zero-padded to 8 digits. Like a window's own numbers (SX2026112000002: a prefix, then a
+--   sequence), each thread's numbers grow: every new case lands at the end of the case-number
+--   indexes, as in production. Unpadded counters (N9, N10, N100) sort out of sequence and
+--   scattered the inserts over those indexes, a cost real windows do not cause.
 -- PER_THREAD: optional; each thread stops after this many requests (used to top up the backlog;
 --   a few more may be answered, those already on the wire).
 --
@@ -54,7 +58,7 @@ function request()
   end
   counter = counter + 1
   local i = (offset + counter) % #prefixes + 1
-  local body = prefixes[i] .. numberPrefix .. counter .. suffixes[i]
+  local body = prefixes[i] .. numberPrefix .. string.format("%08d", counter) .. suffixes[i]
   return wrk.format("POST", "/v1/cases", headers, body)
 end
 
