@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "TongbanMappings", dependencies: ["TongbanCore", "TongbanXML"]),
         // Contract runner: discovers `contracts/<partner>/` folders and checks every example.
         .target(name: "TongbanContracts", dependencies: ["TongbanMappings"]),
-        // The gateway's durable state: a storage protocol and its embedded SQLite engine.
-        .target(name: "TongbanStorage", dependencies: ["CSQLite"]),
+        // The gateway's durable state: a storage protocol and its embedded SQLite engine;
+        // swift-crypto for the message log's hash chain.
+        .target(name: "TongbanStorage", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Outbound HTTP to partners through libcurl, on threads of its own.
         .target(name: "TongbanHTTPClient", dependencies: ["CCurl"]),
         // Each partner's wire rules that both the gateway and the simulator need: receipts,

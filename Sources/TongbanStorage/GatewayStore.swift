@@ -71,6 +71,13 @@ public protocol StoreReader {
 
     /// What the gateway answered when `messageID` from `partner` was first received.
     func inboundMessage(partner: String, messageID: String) throws -> InboundMessageRecord?
+
+    /// Message log entries numbered after `seq`, in order.
+    func messageLog(after seq: Int64, limit: Int) throws -> [MessageLogEntry]
+    /// The message log entries of one case, in order.
+    func messageLog(caseID: String) throws -> [MessageLogEntry]
+    /// The last message log entry, nil while the log is empty.
+    func messageLogHead() throws -> MessageLogEntry?
 }
 
 /// Changes, inside one transaction. Every method throws `StoreError` on a constraint violation
@@ -115,6 +122,14 @@ public protocol StoreWriter: StoreReader {
     /// Remembers a signed request's nonce; false when it was already seen (a replay). Nonces seen
     /// before `forgetBefore` are deleted.
     func rememberNonce(partner: String, nonce: String, at: Int64, forgetBefore: Int64) throws -> Bool
+
+    /// Appends to the message log: numbers the entry after the last one and chains it to it, in
+    /// this transaction, so entries follow the order of the commits that wrote them.
+    func appendLog(_ draft: MessageLogDraft) throws -> MessageLogEntry
+    /// Drops the bodies of the oldest entries logged before `cutoff`, at most `limit` entries
+    /// per call, and answers how many entries it went past (0 once nothing older is left).
+    /// Digests and the chain stay.
+    func purgeLogBodies(before cutoff: Int64, limit: Int) throws -> Int
 }
 
 public enum StoreError: Error, Equatable, Sendable {

@@ -148,6 +148,33 @@ extension SQLiteStore {
             CREATE INDEX cases_partner_case_number ON cases (partner, partner_case_number)
                 WHERE partner_case_number IS NOT NULL;
             """),
+        Migration(name: "0011-message-log", sql: """
+            -- Every message in and out and every operator action, hash-chained (see
+            -- MessageLogEntry). `seq` is assigned by the writer (last + 1), never reused.
+            CREATE TABLE message_log (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                direction TEXT NOT NULL,
+                party TEXT NOT NULL,
+                route TEXT,
+                case_id TEXT,
+                transfer_id INTEGER,
+                message_id TEXT,
+                body_sha256 TEXT,
+                answer_sha256 TEXT,
+                http_status INTEGER,
+                result TEXT,
+                actor TEXT NOT NULL,
+                reason TEXT,
+                body BLOB,
+                previous_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE INDEX message_log_case ON message_log (case_id) WHERE case_id IS NOT NULL;
+            -- How far body purging has gone: entries up to this seq have no body any more.
+            CREATE TABLE message_log_purge (id INTEGER PRIMARY KEY CHECK (id = 1), through_seq INTEGER NOT NULL);
+            INSERT INTO message_log_purge (id, through_seq) VALUES (1, 0);
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

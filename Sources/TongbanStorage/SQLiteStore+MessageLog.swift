@@ -1,0 +1,75 @@
+extension Columns {
+    static let messageLog = """
+        seq, at, direction, party, route, case_id, transfer_id, message_id, body_sha256, answer_sha256, http_status, \
+        result, actor, reason, body, previous_hash, hash
+        """
+}
+
+enum MessageLogSQL {
+    static let after = "SELECT \(Columns.messageLog) FROM message_log WHERE seq > ? ORDER BY seq LIMIT ?"
+    static let ofCase = "SELECT \(Columns.messageLog) FROM message_log WHERE case_id = ? ORDER BY seq"
+    static let head = "SELECT \(Columns.messageLog) FROM message_log ORDER BY seq DESC LIMIT 1"
+    static let headLink = "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1"
+    static let insert = "INSERT INTO message_log (\(Columns.messageLog)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let purgeMark = "SELECT through_seq FROM message_log_purge WHERE id = 1"
+    static let timesAfter = "SELECT seq, at FROM message_log WHERE seq > ? ORDER BY seq LIMIT ?"
+    static let dropBodies = "UPDATE message_log SET body = NULL WHERE seq > ? AND seq <= ? AND body IS NOT NULL"
+    static let setPurgeMark = "UPDATE message_log_purge SET through_seq = ? WHERE id = 1"
+}
+
+extension MessageLogEntry {
+    init(row: SQLiteRow) throws {
+        self.init(
+            seq: row.int64(0), at: row.int64(1), direction: try row.value(2, as: Direction.self), party: row.text(3),
+            route: row.optionalText(4), caseID: row.optionalText(5), transferID: row.optionalInt64(6),
+            messageID: row.optionalText(7), bodyDigest: row.optionalText(8), answerDigest: row.optionalText(9),
+            httpStatus: row.optionalInt(10), result: row.optionalText(11), actor: row.text(12), reason: row.optionalText(13),
+            body: row.isNull(14) ? nil : row.blob(14), previousHash: row.text(15), hash: row.text(16))
+    }
+}
+
+extension SQLiteQueries {
+    func messageLog(after seq: Int64, limit: Int) throws -> [MessageLogEntry] {
+        try db.query(MessageLogSQL.after, [seq, limit], row: MessageLogEntry.init(row:))
+    }
+
+    func messageLog(caseID: String) throws -> [MessageLogEntry] {
+        try db.query(MessageLogSQL.ofCase, [caseID], row: MessageLogEntry.init(row:))
+    }
+
+    func messageLogHead() throws -> MessageLogEntry? {
+        try db.queryFirst(MessageLogSQL.head, row: MessageLogEntry.init(row:))
+    }
+}
+
+extension SQLiteWriter {
+    func appendLog(_ draft: MessageLogDraft) throws -> MessageLogEntry {
+        let last = try db.queryFirst(MessageLogSQL.headLink, row: { ($0.int64(0), $0.text(1)) })
+        let entry = draft.entry(after: last?.0 ?? 0, previousHash: last?.1 ?? MessageLogEntry.genesisHash)
+        try db.execute(MessageLogSQL.insert, [
+            entry.seq, entry.at, entry.direction.rawValue, entry.party, entry.route, entry.caseID, entry.transferID,
+            entry.messageID, entry.bodyDigest, entry.answerDigest, entry.httpStatus, entry.result, entry.actor, entry.reason,
+            entry.body, entry.previousHash, entry.hash,
+        ], duplicate: "message log entry \(entry.seq)")
+        return entry
+    }
+
+    func purgeLogBodies(before cutoff: Int64, limit: Int) throws -> Int {
+        guard let mark = try db.queryFirst(MessageLogSQL.purgeMark, row: { $0.int64(0) }) else {
+            throw StoreError.engine("message_log_purge has no row")
+        }
+        // Entries are appended about in the order of their times: the purge stops at the first
+        // entry logged at or after the cutoff, so it never drops a body younger than that.
+        var through = mark
+        var passed = 0
+        for (seq, at) in try db.query(MessageLogSQL.timesAfter, [mark, limit], row: { ($0.int64(0), $0.int64(1)) }) {
+            guard at < cutoff else { break }
+            through = seq
+            passed += 1
+        }
+        guard passed > 0 else { return 0 }
+        try db.execute(MessageLogSQL.dropBodies, [mark, through])
+        try db.execute(MessageLogSQL.setPurgeMark, [through])
+        return passed
+    }
+}
