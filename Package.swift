@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "tongban"]),
+        .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "TongbanStorage", "tongban"]),
         // Runs `tongban serve` and `tongban simulate` as processes: both directions, duplicates,
         // signatures, permanent errors, a SIGKILL mid-stream and a partner outage.
         .testTarget(name: "TongbanEndToEndTests", dependencies: ["TongbanTesting", "TongbanHTTPClient", "TongbanPartners", "tongban"]),

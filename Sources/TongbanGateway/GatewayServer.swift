@@ -89,6 +89,8 @@ public struct GatewayServer: Sendable {
             }
         }
 
+        workers.append(MessageLogPurger(gateway: gateway, logger: logger))
+
         let app = Application(
             router: GatewayRouter(gateway: gateway).makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tongban"),

@@ -62,6 +62,8 @@ struct ConfigurationTests {
         ("sha256: 1c930a63", "sha256: 1C930A63", "SHA-256"),
         ("protocol: kstb", "protocol: soap", "unknown protocol"),
         ("retry: {base: 1s,", "retry: {base: 1 second,", "not a duration"),
+        ("keepBodies: 30d", "keepBodies: 30m", "at least 1h"),
+        ("keepBodies: 30d", "keepBodys: 30d", "keepBodys"),
     ])
     func badValues(original: String, replacement: String, expected: String) throws {
         let text = try Self.sampleText().replacingOccurrences(of: original, with: replacement)

@@ -19,7 +19,7 @@ extension GatewayConfiguration {
     public static func parse(_ text: String, file: String, environment: [String: String]) throws(MappingError) -> GatewayConfiguration {
         let root = try YAMLNode.parse(text, file: file)
         let fields = try root.fields(
-            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes"],
+            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
         let listen = try fields.required("listen").fields(allowed: ["host", "port"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
@@ -33,7 +33,13 @@ extension GatewayConfiguration {
         }
         let maxBody = try fields["maxBodyBytes"]?.int("a byte count") ?? 1 << 20
         guard maxBody >= 1024 else { throw fields["maxBodyBytes"]!.error("maxBodyBytes must be at least 1024") }
-        return GatewayConfiguration(
+        var keepBodies = Duration.seconds(30 * 86_400)
+        if let messageLog = fields["messageLog"] {
+            let log = try messageLog.fields(allowed: ["keepBodies"], required: ["keepBodies"])
+            keepBodies = try log.required("keepBodies").duration()
+            guard keepBodies >= .seconds(3600) else { throw try log.required("keepBodies").error("keepBodies must be at least 1h") }
+        }
+        var configuration = GatewayConfiguration(
             host: try listen.required("host").string("a host name or address"),
             port: port,
             dataDirectory: URL(fileURLWithPath: try fields.required("dataDirectory").string("a directory path")),
@@ -43,6 +49,8 @@ extension GatewayConfiguration {
             partners: partners,
             shutdownGrace: try fields["shutdownGrace"].map { node throws(MappingError) in try node.duration() } ?? .seconds(10),
             maxBodyBytes: maxBody)
+        configuration.keepMessageBodies = keepBodies
+        return configuration
     }
 }
 

@@ -18,6 +18,8 @@ public struct GatewayConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// The largest request body the API reads.
     public var maxBodyBytes: Int
+    /// How long the message log keeps the bodies of messages; their digests stay for good.
+    public var keepMessageBodies: Duration = .seconds(30 * 86_400)
 
     /// The local system: where inbound cases and status reports go, and the API keys of its
     /// windows.

@@ -54,8 +54,10 @@ final class APASPoller: Service {
         for (name, value) in APASSignature.headers(appID: appID, secret: secret.bytes, now: now, body: []) { headers.append(HTTPHeader(name, value)) }
         let path = unid.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? unid
         var update: (StatusUpdate, [UInt8], String?)?
+        var answered: (status: Int, body: [UInt8])?
         do {
             let response = try await client.execute(HTTPClientRequest(method: "GET", url: "\(base)/api/v1/apas/\(path)/status", headers: headers))
+            answered = (response.status, response.body)
             if response.status == 200 {
                 switch partner.translate(response.body, direction: .inbound, kind: .status, context: TranslationContext(now: Gateway.timestamp(now))) {
                 case .success(let canonical):
@@ -76,8 +78,14 @@ final class APASPoller: Service {
         let interval = settings.pollInterval.milliseconds
         let partnerName = partner.name
         let received = update
+        // The poll is a message out: logged with the answer, in the transaction that keeps its result.
+        let logged = MessageLogDraft(
+            at: now, direction: .outbound, party: partnerName, route: "GET \(DeliveryService.path(of: "\(base)/api/v1/apas/\(path)/status"))",
+            caseID: record.id, answerDigest: answered.map { MessageLogEntry.digest($0.body) }, httpStatus: answered?.status,
+            result: received?.2 ?? (answered == nil ? "no answer" : "no status"), actor: "worker")
         do {
             let applied = try await gateway.store.write { writer -> Bool in
+                _ = try writer.appendLog(logged)
                 var applied = false
                 // A poll answers with the status the case is in now: the same answer as last time
                 // is no news and is not kept (it would add a history row per poll for days).

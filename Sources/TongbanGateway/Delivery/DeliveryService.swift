@@ -126,10 +126,13 @@ final class DeliveryService: Service {
         await pacer?.wait()
         let started = gateway.clock.nowMillis()
         var status: Int?
+        var answer: [UInt8]?
         let verdict: DeliveryVerdict
+        let request = channel.request(for: transfer, now: started)
         do {
-            let response = try await client.execute(channel.request(for: transfer, now: started))
+            let response = try await client.execute(request)
             status = response.status
+            answer = response.body
             verdict = channel.verdict(for: response, transfer: transfer)
         } catch {
             verdict = error.isRetryable ? .retry(after: nil, code: nil, detail: "\(error)") : .permanent(code: nil, detail: "\(error)")
@@ -143,7 +146,8 @@ final class DeliveryService: Service {
             delay = nil
         }
         answered()
-        let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay)
+        let sent = SentMessage(route: "\(request.method) \(Self.path(of: request.url))", body: request.body, answer: answer)
+        let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay, sent: sent)
         // A first-time success is routine (debug); anything else is worth an operator's eye.
         let level: Logger.Level = outcome == .delivered && transfer.attempts == 0 ? .debug : (outcome == .dead ? .warning : .info)
         logger.log(level: level, "delivery attempt", metadata: [
@@ -152,11 +156,29 @@ final class DeliveryService: Service {
         ])
     }
 
-    /// Stores the attempt and the transfer's new state; retried a few times because a transfer
-    /// left `inFlight` waits for the next restart.
-    func record(_ transfer: TransferRecord, verdict: DeliveryVerdict, httpStatus: Int?, started: Int64, finished: Int64, delay: Duration?) async -> TransferState? {
+    /// An attempt's request as the message log keeps it.
+    struct SentMessage: Sendable {
+        /// Method and path: the query may carry a signature, and the host is in the configuration.
+        var route: String
+        var body: [UInt8]
+        /// The answer's bytes; nil when none came.
+        var answer: [UInt8]?
+    }
+
+    static func path(of url: String) -> String {
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        let path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        return String(path.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    /// Stores the attempt, the transfer's new state and the attempt's message log entry in one
+    /// transaction; retried a few times because a transfer left `inFlight` waits for the next
+    /// restart.
+    func record(_ transfer: TransferRecord, verdict: DeliveryVerdict, httpStatus: Int?, started: Int64, finished: Int64, delay: Duration?,
+                sent: SentMessage) async -> TransferState? {
         let schedule = schedule
         let pollInterval = pollInterval
+        let destination = destination
         for attempt in 1...5 {
             do {
                 return try await gateway.store.write { writer in
@@ -207,6 +229,11 @@ final class DeliveryService: Service {
                     try writer.insertAttempt(AttemptRecord(
                         transferID: transfer.id, number: updated.attempts, startedAt: started, durationMillis: finished - started,
                         outcome: outcome, httpStatus: httpStatus, partnerCode: code, detail: detail))
+                    _ = try writer.appendLog(MessageLogDraft(
+                        at: started, direction: .outbound, party: destination, route: sent.route, caseID: transfer.caseID,
+                        transferID: transfer.id, messageID: transfer.messageID, body: sent.body,
+                        answerDigest: sent.answer.map(MessageLogEntry.digest), httpStatus: httpStatus,
+                        result: code.map { "\(outcome.rawValue) \($0)" } ?? outcome.rawValue, actor: "worker"))
                     try writer.updateTransfer(updated)
                     return updated.state
                 }

@@ -40,6 +40,7 @@ extension GatewayRouter {
     func statusReply(_ outcome: StatusOutcome, id: String) -> Response {
         switch outcome {
         case .recorded(let status, let record):
+            MessageNote.current?.identify(caseID: record.id, result: status.outcome.rawValue)
             var object = JSONObject()
             object.append("id", .string(record.id))
             object.append("status", .string(record.status ?? status.status))
@@ -59,6 +60,7 @@ extension GatewayRouter {
     func intake(_ outcome: IntakeOutcome) -> Response {
         switch outcome {
         case .accepted(let record, _):
+            MessageNote.current?.identify(caseID: record.id, messageID: "\(record.caseNumber) v\(record.version)")
             var object = JSONObject()
             object.append("id", .string(record.id))
             object.append("caseNumber", .string(record.caseNumber))

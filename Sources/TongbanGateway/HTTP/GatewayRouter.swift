@@ -35,7 +35,10 @@ public struct GatewayRouter: Sendable {
             }
             return Reply.bytes([UInt8](data), contentType: "application/yaml")
         }
-        let api = router.group("v1").add(middleware: APIKeyMiddleware<Context>(digests: gateway.configuration.local.apiKeys.map(\.sha256)))
+        let local = gateway.configuration.local.name
+        let api = router.group("v1")
+            .add(middleware: APIKeyMiddleware<Context>(digests: gateway.configuration.local.apiKeys.map(\.sha256)))
+            .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: local, actor: "local:\(local)", methods: [.post]))
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
         return router

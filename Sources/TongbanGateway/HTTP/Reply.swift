@@ -8,6 +8,7 @@ enum Reply {
     }
 
     static func bytes(_ body: [UInt8], contentType: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        MessageNote.current?.answered(body)
         var fields = headers
         fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -31,7 +32,8 @@ enum Reply {
 extension Request {
     /// The body, refused with 413 past `limit` bytes (nothing more is read).
     func bytes(limit: Int) async throws -> [UInt8] {
-        let buffer = try await body.collect(upTo: limit)
-        return Array(buffer.readableBytesView)
+        let bytes = Array(try await body.collect(upTo: limit).readableBytesView)
+        MessageNote.current?.received(bytes)
+        return bytes
     }
 }

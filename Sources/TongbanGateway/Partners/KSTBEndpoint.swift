@@ -18,6 +18,7 @@ struct KSTBEndpoint: Sendable {
     func register(on group: RouterGroup<GatewayRouter.Context>) {
         group.post("kstb/v2/receive") { request, _ in
             let receipt = try await self.receive(request.bytes(limit: Self.maximumBody))
+            MessageNote.current?.identify(messageID: receipt.messageNumber.isEmpty ? nil : receipt.messageNumber, result: "JG \(receipt.result.rawValue)")
             return Reply.bytes(receipt.bytes, contentType: "application/xml; charset=UTF-8")
         }
     }

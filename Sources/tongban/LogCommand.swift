@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TongbanGateway
+import TongbanStorage
+
+/// `tongban log`: the message log.
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Work with the message log.", subcommands: [LogVerifyCommand.self])
+}
+
+/// `tongban log verify`: proves the message log's hash chain, with the gateway running or not.
+/// Exit 0 when intact, 1 when an entry is altered or missing (named on stderr), 2 when the
+/// database cannot be read.
+struct LogVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the message log's hash chain and name the first altered or missing entry.",
+        discussion: """
+            Prints the last entry's number and hash: note them, and pass them later with --anchor \
+            to also catch entries removed from the end of the log.
+            """)
+
+    @Option(help: "The gateway's configuration file (for its data directory).")
+    var config: String = "ops/config/tongban.yaml"
+
+    @Option(help: "The data directory itself, instead of reading it from --config (which needs the partners' secrets).")
+    var dataDirectory: String?
+
+    @Option(help: "An entry noted earlier, as NUMBER:HASH; the log must still hold it unchanged.")
+    var anchor: String?
+
+    func validate() throws {
+        _ = try anchor.map(Self.parseAnchor)
+    }
+
+    func run() async throws {
+        let directory = try dataDirectory.map { URL(fileURLWithPath: $0) }
+            ?? GatewayConfiguration.load(file: URL(fileURLWithPath: config)).dataDirectory
+        let path = directory.appendingPathComponent("tongban.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigurationProblem(message: "\(path): no database here (has the gateway run with this configuration?)")
+        }
+        let noted = try anchor.map(Self.parseAnchor)
+        let store = try SQLiteStore(path: path, readers: 1)
+        guard await store.isReady() else {
+            await store.close()
+            throw ConfigurationProblem(message: "\(path): the database is not at this version's schema; start the gateway once to migrate it")
+        }
+        let verification: MessageLogVerification
+        do {
+            verification = try await MessageLogVerifier.verify(store, anchor: noted)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        if let problem = verification.problem {
+            throw InputRefused(lines: ["message log entry \(problem.seq): \(problem.reason) (\(verification.checked) entries before it are intact)"])
+        }
+        print("message log intact: \(verification.checked) entries; last entry \(verification.headSeq):\(verification.headHash)")
+    }
+
+    static func parseAnchor(_ text: String) throws -> (seq: Int64, hash: String) {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq >= 1, parts[1].count == 64,
+              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw ValidationError("--anchor \(text): write NUMBER:HASH, the hash as 64 lower-case hex digits, as `tongban log verify` prints it")
+        }
+        return (seq, String(parts[1]))
+    }
+}
