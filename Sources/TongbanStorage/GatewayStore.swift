@@ -72,6 +72,10 @@ public protocol StoreReader {
     /// What the gateway answered when `messageID` from `partner` was first received.
     func inboundMessage(partner: String, messageID: String) throws -> InboundMessageRecord?
 
+    /// Dead letters matching `filter`, newest first; `after` is the `id` of the last transfer of
+    /// the previous page.
+    func deadLetters(matching filter: DeadLetterFilter, after: Int64?, limit: Int) throws -> [TransferRecord]
+
     /// Message log entries numbered after `seq`, in order.
     func messageLog(after seq: Int64, limit: Int) throws -> [MessageLogEntry]
     /// The message log entries of one case, in order.

@@ -94,6 +94,8 @@ public enum TransferState: String, Sendable, Hashable, CaseIterable {
     case delivered
     /// Failed permanently or ran out of attempts; kept for an operator.
     case dead
+    /// A dead letter an operator closed without resending; `lastError` says who and why.
+    case closed
 }
 
 /// One message to one destination (a partner, or `local` for the local system), with its exact
@@ -120,14 +122,20 @@ public struct TransferRecord: Sendable, Hashable {
     /// The position in the destination's pull feed; nil for pushed transfers.
     public var feedSeq: Int64?
     public var handedOutAt: Int64?
+    /// The retry budget runs from here: attempts made before the last replay do not count
+    /// against `maxAttempts`, and `maxAge` runs from the replay (`nil`: from `createdAt`).
+    public var budgetAttempts: Int
+    public var budgetSince: Int64?
 
     public init(id: Int64 = 0, caseID: String, destination: String, kind: Kind, messageID: String, payload: [UInt8],
                 contentType: String, state: TransferState = .pending, attempts: Int = 0, nextAttemptAt: Int64,
-                createdAt: Int64, finishedAt: Int64? = nil, lastError: String? = nil, feedSeq: Int64? = nil, handedOutAt: Int64? = nil) {
+                createdAt: Int64, finishedAt: Int64? = nil, lastError: String? = nil, feedSeq: Int64? = nil, handedOutAt: Int64? = nil,
+                budgetAttempts: Int = 0, budgetSince: Int64? = nil) {
         self.id = id; self.caseID = caseID; self.destination = destination; self.kind = kind; self.messageID = messageID
         self.payload = payload; self.contentType = contentType; self.state = state; self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt; self.createdAt = createdAt; self.finishedAt = finishedAt
         self.lastError = lastError; self.feedSeq = feedSeq; self.handedOutAt = handedOutAt
+        self.budgetAttempts = budgetAttempts; self.budgetSince = budgetSince
     }
 }
 
@@ -174,6 +182,28 @@ public struct InboundMessageRecord: Sendable, Hashable {
 }
 
 /// What `GET /v1/cases` can filter on; nil members do not filter.
+/// Which dead letters an operator looks at; every field narrows the list.
+public struct DeadLetterFilter: Sendable, Hashable {
+    /// Failed permanently (the destination refused it) or ran out of attempts or age.
+    public enum ErrorClass: String, Sendable, Hashable, CaseIterable { case permanent, exhausted }
+
+    public var destination: String?
+    public var matterCode: String?
+    public var errorClass: ErrorClass?
+    /// The destination's result code in the last attempt (`JG`, APAS `code`).
+    public var partnerCode: String?
+    /// When the transfer died (`finishedAt`): inclusive from, exclusive to.
+    public var diedFrom: Int64?
+    public var diedTo: Int64?
+    public var caseNumber: String?
+
+    public init(destination: String? = nil, matterCode: String? = nil, errorClass: ErrorClass? = nil, partnerCode: String? = nil,
+                diedFrom: Int64? = nil, diedTo: Int64? = nil, caseNumber: String? = nil) {
+        self.destination = destination; self.matterCode = matterCode; self.errorClass = errorClass; self.partnerCode = partnerCode
+        self.diedFrom = diedFrom; self.diedTo = diedTo; self.caseNumber = caseNumber
+    }
+}
+
 public struct CaseFilter: Sendable, Hashable {
     public var caseNumber: String?
     public var partner: String?

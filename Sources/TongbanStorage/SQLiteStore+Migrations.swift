@@ -175,6 +175,14 @@ extension SQLiteStore {
             CREATE TABLE message_log_purge (id INTEGER PRIMARY KEY CHECK (id = 1), through_seq INTEGER NOT NULL);
             INSERT INTO message_log_purge (id, through_seq) VALUES (1, 0);
             """),
+        Migration(name: "0012-dead-letters", sql: """
+            -- A replayed dead letter gets a fresh retry budget from the replay on.
+            ALTER TABLE transfers ADD COLUMN budget_attempts INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE transfers ADD COLUMN budget_since INTEGER;
+            -- Dead letters are few: a list over every destination reads this small index, newest
+            -- first (one destination's list reads transfers_queue).
+            CREATE INDEX transfers_dead ON transfers (id) WHERE state = 'dead';
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

@@ -9,7 +9,7 @@ enum Columns {
     static let statuses = "case_id, seq, status, partner_code, at, received_at, source, outcome, note, canonical"
     static let transfers = """
         id, case_id, destination, kind, message_id, payload, content_type, state, attempts, \
-        next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at
+        next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at, budget_attempts, budget_since
         """
     static let attempts = "transfer_id, number, started_at, duration_ms, outcome, http_status, partner_code, detail"
     static let inboundMessages = "partner, message_id, case_id, answer, received_at"
@@ -48,7 +48,8 @@ extension TransferRecord {
             messageID: row.text(4), payload: row.blob(5), contentType: row.text(6),
             state: try row.value(7, as: TransferState.self), attempts: row.int(8), nextAttemptAt: row.int64(9),
             createdAt: row.int64(10), finishedAt: row.optionalInt64(11), lastError: row.optionalText(12),
-            feedSeq: row.optionalInt64(13), handedOutAt: row.optionalInt64(14))
+            feedSeq: row.optionalInt64(13), handedOutAt: row.optionalInt64(14), budgetAttempts: row.int(15),
+            budgetSince: row.optionalInt64(16))
     }
 }
 

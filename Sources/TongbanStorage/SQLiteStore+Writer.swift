@@ -54,7 +54,7 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
         try db.execute(WriterSQL.insertTransfer, [
             record.caseID, record.destination, record.kind.rawValue, record.messageID, record.payload,
             record.contentType, record.state.rawValue, record.attempts, record.nextAttemptAt, record.createdAt,
-            record.finishedAt, record.lastError, inserted.feedSeq, record.handedOutAt,
+            record.finishedAt, record.lastError, inserted.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince,
         ], duplicate: "message '\(record.messageID)' to '\(record.destination)'")
         inserted.id = db.lastInsertRowID
         return inserted
@@ -64,7 +64,7 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
         let changed = try db.execute(WriterSQL.updateTransfer, [
             record.caseID, record.destination, record.kind.rawValue, record.messageID, record.payload,
             record.contentType, record.state.rawValue, record.attempts, record.nextAttemptAt, record.createdAt,
-            record.finishedAt, record.lastError, record.feedSeq, record.handedOutAt, record.id,
+            record.finishedAt, record.lastError, record.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince, record.id,
         ], duplicate: "message '\(record.messageID)' to '\(record.destination)'")
         guard changed > 0 else { throw StoreError.notFound("transfer \(record.id)") }
     }
@@ -133,13 +133,13 @@ enum WriterSQL {
         """
     static let insertTransfer = """
         INSERT INTO transfers (case_id, destination, kind, message_id, payload, content_type, state, attempts,
-            next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at, budget_attempts, budget_since)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let updateTransfer = """
         UPDATE transfers SET case_id = ?, destination = ?, kind = ?, message_id = ?, payload = ?, content_type = ?,
             state = ?, attempts = ?, next_attempt_at = ?, created_at = ?, finished_at = ?, last_error = ?,
-            feed_seq = ?, handed_out_at = ?
+            feed_seq = ?, handed_out_at = ?, budget_attempts = ?, budget_since = ?
         WHERE id = ?
         """
     static let releaseInFlight = "UPDATE transfers SET state = ?, next_attempt_at = ? WHERE state = ?"

@@ -88,7 +88,7 @@ import Testing
             }
             #expect(a?.state == .pending)
             #expect(a?.nextAttemptAt == 5_000)
-            #expect(counts == [2, 0, 1, 0, 0])  // pending, inFlight, offered, delivered, dead
+            #expect(counts == [2, 0, 1, 0, 0, 0])  // pending, inFlight, offered, delivered, dead, closed
             #expect(due.map(\.messageID) == ["a"])
             #expect(try await store.write { try $0.releaseInFlight(now: 6_000) } == 0)
         }
@@ -191,5 +191,66 @@ import Testing
             let error = await #expect(throws: StoreError.self) { try await store.write { try $0.resequence(transferID: 999_999) } }
             #expect(error?.isNotFound == true)
         }
+    }
+}
+
+@Suite struct DeadLetterQueryTests {
+    /// Dead letters are few among millions of transfers: the list must search an index (the
+    /// partial one over every destination, the queue index for one), never scan or sort.
+    @Test func theListSearchesAnIndexWithoutSorting() async throws {
+        try await withStore { store in
+            let plans = try await store.onReader { reader in
+                try [DeadLetterFilter(errorClass: .exhausted, partnerCode: "1"), DeadLetterFilter(destination: "tax", caseNumber: "N-1")].map { filter in
+                    let (sql, arguments) = DeadLetterSQL.page(matching: filter, after: 10, limit: 50)
+                    return try reader.db.queryPlan(sql, arguments).joined(separator: "\n")
+                }
+            }
+            #expect(plans[0].contains("SEARCH t USING INDEX transfers_dead"), "\(plans[0])")
+            #expect(plans[1].contains("SEARCH t USING INDEX transfers_queue"), "\(plans[1])")
+            for plan in plans {
+                #expect(!plan.contains("SCAN t") && !plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+        }
+    }
+
+    @Test func filtersNarrowTheListNewestFirst() async throws {
+        try await withStore { store in
+            let cases = try await (1...3).asyncMap { index in
+                try await store.insertSampleCase(Sample.caseRecord("c\(index)", number: "N-\(index)"))
+            }
+            let transfers = try await store.insertTransfers(cases.enumerated().map { index, record in
+                Sample.transfer(record.id, messageID: "m\(index)", state: .dead)
+            })
+            try await store.write { writer in
+                var exhausted = transfers[0]
+                exhausted.lastError = TransferRecord.exhaustedPrefix + "12 attempts: HTTP 503"
+                exhausted.finishedAt = 5_000
+                try writer.updateTransfer(exhausted)
+                for (index, transfer) in transfers.enumerated() {
+                    try writer.insertAttempt(AttemptRecord(transferID: transfer.id, number: 1, startedAt: 1_000, durationMillis: 5,
+                                                           outcome: .permanent, httpStatus: 200, partnerCode: index == 2 ? "2" : "1", detail: nil))
+                }
+            }
+            func ids(_ filter: DeadLetterFilter) async throws -> [Int64] {
+                try await store.read { try $0.deadLetters(matching: filter, after: nil, limit: 10) }.map(\.id)
+            }
+            #expect(try await ids(DeadLetterFilter()) == transfers.reversed().map(\.id))
+            #expect(try await ids(DeadLetterFilter(errorClass: .exhausted)) == [transfers[0].id])
+            #expect(try await ids(DeadLetterFilter(errorClass: .permanent)) == [transfers[2].id, transfers[1].id])
+            #expect(try await ids(DeadLetterFilter(partnerCode: "2")) == [transfers[2].id])
+            #expect(try await ids(DeadLetterFilter(caseNumber: "N-2")) == [transfers[1].id])
+            #expect(try await ids(DeadLetterFilter(diedFrom: 4_000, diedTo: 6_000)) == [transfers[0].id])
+            #expect(try await ids(DeadLetterFilter(destination: "land")) == [])
+            #expect(try await store.read { try $0.deadLetters(matching: DeadLetterFilter(), after: transfers[2].id, limit: 1) }.map(\.id)
+                    == [transfers[1].id])
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }

@@ -19,7 +19,7 @@ extension GatewayConfiguration {
     public static func parse(_ text: String, file: String, environment: [String: String]) throws(MappingError) -> GatewayConfiguration {
         let root = try YAMLNode.parse(text, file: file)
         let fields = try root.fields(
-            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog"],
+            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
         let listen = try fields.required("listen").fields(allowed: ["host", "port"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
@@ -50,6 +50,18 @@ extension GatewayConfiguration {
             shutdownGrace: try fields["shutdownGrace"].map { node throws(MappingError) in try node.duration() } ?? .seconds(10),
             maxBodyBytes: maxBody)
         configuration.keepMessageBodies = keepBodies
+        for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
+            let person = try value.fields(allowed: ["role", "tokenSha256"], required: ["role", "tokenSha256"])
+            let roleText = try person.required("role").string()
+            guard let role = Operator.Role(rawValue: roleText) else {
+                throw try person.required("role").error("role \(roleText) is not viewer or operator")
+            }
+            let digest = try person.required("tokenSha256").sha256Digest()
+            guard !configuration.operators.contains(where: { $0.tokenSHA256 == digest }) else {
+                throw try person.required("tokenSha256").error("operator \(name) has the same token as another operator")
+            }
+            configuration.operators.append(Operator(name: name, role: role, tokenSHA256: digest))
+        }
         return configuration
     }
 }

@@ -20,6 +20,23 @@ public struct GatewayConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// How long the message log keeps the bodies of messages; their digests stay for good.
     public var keepMessageBodies: Duration = .seconds(30 * 86_400)
+    /// Who may call the operations API (`/ops/v1/…`).
+    public var operators: [Operator] = []
+
+    /// A person on duty, known by the SHA-256 of their API token.
+    public struct Operator: Sendable {
+        public enum Role: String, Sendable, CaseIterable {
+            /// Reads dead letters, transfers and the log.
+            case viewer
+            /// Also replays and closes dead letters.
+            case `operator`
+        }
+
+        public var name: String
+        public var role: Role
+        /// Lower-case hex SHA-256 of the token.
+        public var tokenSHA256: String
+    }
 
     /// The local system: where inbound cases and status reports go, and the API keys of its
     /// windows.

@@ -46,7 +46,7 @@ extension Gateway {
         guard let first = transfers.first(where: { $0.kind == .case }) ?? transfers.first else { return "queued" }
         switch first.state {
         case .delivered: return "sent"
-        case .dead: return "deliveryFailed"
+        case .dead, .closed: return "deliveryFailed"
         case .pending, .inFlight, .offered: return "queued"
         }
     }

@@ -207,7 +207,7 @@ final class DeliveryService: Service {
                     case .retry(_, let answerCode, let answer):
                         code = answerCode
                         detail = answer
-                        if schedule.allowsAnotherAttempt(attempts: updated.attempts, createdAt: transfer.createdAt, now: finished) {
+                        if schedule.allowsAnotherAttempt(attempts: updated.attempts - transfer.budgetAttempts, createdAt: transfer.budgetSince ?? transfer.createdAt, now: finished) {
                             outcome = .retry
                             updated.state = .pending
                             updated.nextAttemptAt = finished + (delay ?? .zero).milliseconds
@@ -216,7 +216,7 @@ final class DeliveryService: Service {
                             outcome = .permanent
                             updated.state = .dead
                             updated.finishedAt = finished
-                            updated.lastError = "gave up after \(updated.attempts) attempts: \(answer)"
+                            updated.lastError = "\(TransferRecord.exhaustedPrefix)\(updated.attempts) attempts: \(answer)"
                         }
                     case .permanent(let answerCode, let answer):
                         outcome = .permanent

@@ -41,6 +41,7 @@ public struct GatewayRouter: Sendable {
             .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: local, actor: "local:\(local)", methods: [.post]))
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
+        addOperationsRoutes(to: router.group("ops/v1").add(middleware: OperatorMiddleware<Context>(operators: gateway.configuration.operators)))
         return router
     }
 }

@@ -1,0 +1,41 @@
+import TongbanCore
+import TongbanStorage
+
+extension Gateway {
+    /// A dead letter in a list: the transfer, its case, and the destination's last answer.
+    static func deadLetterJSON(_ transfer: TransferRecord) -> JSONObject {
+        var object = transferJSON(transfer)
+        object.append("caseId", .string(transfer.caseID))
+        return object
+    }
+
+    /// One transfer as an operator inspects it: its payload as sent (readable lines, and the
+    /// SHA-256 of the exact bytes), every attempt with the destination's answer, and its message
+    /// log entries (attempts, replays, closes, with who and why).
+    public func transferView(id: Int64) async throws -> JSONValue? {
+        try await store.read { reader -> JSONValue? in
+            guard let transfer = try reader.transfer(id: id) else { return nil }
+            var object = Gateway.transferJSON(transfer)
+            object.append("caseId", .string(transfer.caseID))
+            object.append("contentType", .string(transfer.contentType))
+            object.append("payloadSha256", .string(MessageLogEntry.digest(transfer.payload)))
+            object.append("payload", .array(PayloadDiff.lines(transfer.payload, contentType: transfer.contentType).map(JSONValue.string)))
+            object.append("attempts", .array(try reader.attempts(transferID: id).map(Gateway.attemptJSON)))
+            let log = try reader.messageLog(caseID: transfer.caseID).filter { $0.transferID == id }
+            object.append("log", .array(log.map { entry in
+                var item = JSONObject()
+                item.append("seq", .int(entry.seq))
+                item.append("at", .string(Gateway.timestamp(entry.at).rfc3339()))
+                item.append("direction", .string(entry.direction.rawValue))
+                item.append("route", entry.route.map(JSONValue.string) ?? .null)
+                item.append("httpStatus", entry.httpStatus.map { .int(Int64($0)) } ?? .null)
+                item.append("result", entry.result.map(JSONValue.string) ?? .null)
+                item.append("actor", .string(entry.actor))
+                item.append("reason", entry.reason.map(JSONValue.string) ?? .null)
+                item.append("bodySha256", entry.bodyDigest.map(JSONValue.string) ?? .null)
+                return .object(item)
+            }))
+            return .object(object)
+        }
+    }
+}

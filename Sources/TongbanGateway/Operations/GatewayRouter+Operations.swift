@@ -1,0 +1,177 @@
+import Hummingbird
+import TongbanCore
+import TongbanStorage
+
+extension GatewayRouter {
+    /// `/ops/v1/…`: the operators' API (dead letters, transfers, replays), behind an operator's
+    /// token; the CLI's `tongban dlq` and `tongban replay` call it.
+    func addOperationsRoutes(to group: RouterGroup<Context>) {
+        group.get("dead-letters") { request, _ in
+            try await self.deadLetters(request)
+        }
+        group.get("transfers/:id") { _, context in
+            guard let id = Int64(try context.parameters.require("id")), let view = try await self.gateway.transferView(id: id) else {
+                return Reply.problem(.notFound, title: "No such transfer")
+            }
+            return Reply.json(view)
+        }
+        group.post("transfers/:id/close") { request, context in
+            guard let id = Int64(try context.parameters.require("id")) else { return Reply.problem(.notFound, title: "No such transfer") }
+            let body = try await request.bytes(limit: self.maxBody)
+            let reason: String
+            switch Self.reason(body, required: true) {
+            case .success(let text): reason = text ?? ""
+            case .failure(let problem): return problem.response
+            }
+            switch try await self.gateway.closeDeadLetter(id: id, operator: OperatorIdentity.current?.name ?? "?", reason: reason) {
+            case .closed(let transfer): return Reply.json(.object(Gateway.transferJSON(transfer)))
+            case .notFound: return Reply.problem(.notFound, title: "No such transfer")
+            case .notDead(let state): return Reply.problem(.conflict, title: "Not a dead letter", detail: "transfer \(id) is \(state.rawValue)")
+            }
+        }
+        group.post("replays") { request, _ in
+            try await self.replay(request.bytes(limit: self.maxBody))
+        }
+    }
+
+    struct Problem: Error {
+        var issues: [ValidationIssue]
+        var response: Response {
+            Reply.problem(.unprocessableContent, title: "Invalid request", detail: "\(issues.count) problem(s); nothing was changed", issues: issues)
+        }
+    }
+
+    /// The operator's reason: required (non-blank, at most 500 characters) for changes.
+    static func reason(_ body: [UInt8], required: Bool) -> Result<String?, Problem> {
+        guard let json = try? JSONParser.parse(body), case .object = json else {
+            return .failure(Problem(issues: [ValidationIssue(path: "$", reason: "the body is a JSON object")]))
+        }
+        let text = json["reason"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text, text.count > 500 { return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: "at most 500 characters")])) }
+        if required, text?.isEmpty ?? true {
+            return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: "say why: the reason goes into the message log")]))
+        }
+        return .success(text)
+    }
+
+    func deadLetters(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var issues: [ValidationIssue] = []
+        var filter = DeadLetterFilter()
+        filter.destination = query.get("destination")
+        filter.matterCode = query.get("matter")
+        filter.partnerCode = query.get("partnerCode")
+        filter.caseNumber = query.get("caseNumber")
+        if let text = query.get("errorClass") {
+            filter.errorClass = DeadLetterFilter.ErrorClass(rawValue: text)
+            if filter.errorClass == nil { issues.append(ValidationIssue(path: "errorClass", reason: "must be permanent or exhausted")) }
+        }
+        for (name, keyPath) in [("from", \DeadLetterFilter.diedFrom), ("to", \DeadLetterFilter.diedTo)] {
+            guard let text = query.get(name) else { continue }
+            if let time = Timestamp.parseRFC3339(text) { filter[keyPath: keyPath] = time.epochSeconds * 1000 } else {
+                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-11-20T09:30:00+08:00"))
+            }
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            if let value = Int(text), (1...500).contains(value) { limit = value } else {
+                issues.append(ValidationIssue(path: "limit", reason: "must be a whole number from 1 to 500"))
+            }
+        }
+        var after: Int64?
+        if let cursor = query.get("cursor") {
+            after = Self.decodeCursor(cursor)
+            if after == nil { issues.append(ValidationIssue(path: "cursor", reason: "is not a cursor this gateway issued")) }
+        }
+        guard issues.isEmpty else {
+            return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues)
+        }
+        let page = try await gateway.deadLetters(filter, after: after, limit: limit)
+        var object = JSONObject([("items", .array(page.items.map { .object(Gateway.deadLetterJSON($0)) }))])
+        object.append("next", page.next.map { .string(Self.encodeCursor($0)) } ?? .null)
+        return Reply.json(.object(object))
+    }
+
+    func replay(_ body: [UInt8]) async throws -> Response {
+        guard let json = try? JSONParser.parse(body), case .object = json else {
+            return Problem(issues: [ValidationIssue(path: "$", reason: "the body is a JSON object")]).response
+        }
+        var issues: [ValidationIssue] = []
+        var dryRun = false
+        switch json["dryRun"] {
+        case .bool(let value)?: dryRun = value
+        case nil: break
+        default: issues.append(ValidationIssue(path: "$.dryRun", reason: "must be true or false"))
+        }
+        let modeText = json["mode"]?.stringValue ?? ""
+        let mode = ReplayMode(rawValue: modeText)
+        if mode == nil { issues.append(ValidationIssue(path: "$.mode", reason: "must be resend or retranslate")) }
+        var ids: [Int64]?
+        var filter: DeadLetterFilter?
+        switch (json["transferIds"], json["filter"]) {
+        case (.array(let list)?, nil):
+            ids = list.compactMap(\.integerValue)
+            if ids!.count != list.count || ids!.isEmpty || ids!.count > Gateway.replayLimit {
+                issues.append(ValidationIssue(path: "$.transferIds", reason: "1 to \(Gateway.replayLimit) transfer ids (integers)"))
+            }
+        case (nil, .object(let object)?):
+            var selected = DeadLetterFilter()
+            for (key, value) in object.entries {
+                let text = value.stringValue
+                switch key {
+                case "destination": selected.destination = text
+                case "matter": selected.matterCode = text
+                case "partnerCode": selected.partnerCode = text
+                case "caseNumber": selected.caseNumber = text
+                case "errorClass":
+                    selected.errorClass = text.flatMap(DeadLetterFilter.ErrorClass.init(rawValue:))
+                    if selected.errorClass == nil { issues.append(ValidationIssue(path: "$.filter.errorClass", reason: "must be permanent or exhausted")) }
+                case "from", "to":
+                    guard let time = text.flatMap(Timestamp.parseRFC3339) else {
+                        issues.append(ValidationIssue(path: "$.filter.\(key)", reason: "must be an RFC 3339 time with an offset"))
+                        continue
+                    }
+                    if key == "from" { selected.diedFrom = time.epochSeconds * 1000 } else { selected.diedTo = time.epochSeconds * 1000 }
+                default:
+                    issues.append(ValidationIssue(path: "$.filter.\(key)", reason: "unknown filter; use destination, matter, errorClass, partnerCode, from, to or caseNumber"))
+                }
+                if text == nil, key != "errorClass" { issues.append(ValidationIssue(path: "$.filter.\(key)", reason: "must be a string")) }
+            }
+            filter = selected
+        default:
+            issues.append(ValidationIssue(path: "$", reason: "name the dead letters: either transferIds (a list) or filter (an object), not both"))
+        }
+        var reason = ""
+        switch Self.reason(body, required: !dryRun) {
+        case .success(let text): reason = text ?? ""
+        case .failure(let problem): issues += problem.issues
+        }
+        guard issues.isEmpty, let mode else { return Problem(issues: issues).response }
+        let items = try await gateway.replay(ids: ids, filter: filter, mode: mode, dryRun: dryRun,
+                                             operator: OperatorIdentity.current?.name ?? "?", reason: reason)
+        var counts: [String: Int] = [:]
+        var list: [JSONValue] = []
+        for item in items {
+            var object = JSONObject()
+            object.append("transferId", .int(item.transfer.id))
+            object.append("caseId", .string(item.transfer.caseID))
+            object.append("destination", .string(item.transfer.destination))
+            object.append("messageId", .string(item.transfer.messageID))
+            switch item.outcome {
+            case .queued: object.append("outcome", .string("queued"))
+            case .wouldQueue: object.append("outcome", .string("wouldQueue"))
+            case .skipped(let why):
+                object.append("outcome", .string("skipped"))
+                object.append("reason", .string(why))
+            }
+            object.append("diff", .array(item.diff.map(JSONValue.string)))
+            counts[object["outcome"]?.stringValue ?? "", default: 0] += 1
+            list.append(.object(object))
+        }
+        return Reply.json(.object(JSONObject([
+            ("mode", .string(mode.rawValue)), ("dryRun", .bool(dryRun)),
+            ("queued", .int(Int64(counts["queued"] ?? 0))), ("wouldQueue", .int(Int64(counts["wouldQueue"] ?? 0))),
+            ("skipped", .int(Int64(counts["skipped"] ?? 0))), ("items", .array(list)),
+        ])))
+    }
+}
