@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages Tongban builds and tests against, on a fresh Debian machine
-# (openssl and python3 make and serve the certificates of the mutual TLS tests).
+# (openssl and python3 make and serve the certificates of the mutual TLS tests; prometheus ships
+# promtool, which checks and tests ops/prometheus/alerts.yaml).
 # Idempotent: does nothing when everything is present. Uses sudo only when not root.
 set -euo pipefail
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq wrk openssl python3)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev pkg-config jq wrk openssl python3 prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -13,4 +14,5 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "ops/setup.sh: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+# No recommends: prometheus would bring prometheus-node-exporter, a second service, for nothing.
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -58,6 +58,9 @@ public protocol StoreReader {
     func nextDueTime(destination: String) throws -> Int64?
     /// How many transfers to `destination` are in `state`.
     func transferCount(destination: String, state: TransferState) throws -> Int
+    /// When the destination's oldest `pending` transfer (the first in queue order, lowest id) was
+    /// created, nil when none waits: the age of the queue that metrics and alerts watch.
+    func oldestPendingCreatedAt(destination: String) throws -> Int64?
 
     /// The pull feed of a partner (transport `feed`): its `pending` transfers with `feedSeq`
     /// greater than `after`, ordered by `feedSeq`.

@@ -47,6 +47,9 @@ enum ReaderSQL {
         """
     static let nextDueTime = "SELECT MIN(next_attempt_at) FROM transfers WHERE destination = ? AND state = ?"
     static let transferCount = "SELECT COUNT(*) FROM transfers WHERE destination = ? AND state = ?"
+    /// The first entry of `transfers_queue` for (destination, pending), in id order: one index
+    /// step and one row, however long the queue (MIN(created_at) would read every pending row).
+    static let oldestPending = "SELECT created_at FROM transfers WHERE destination = ? AND state = ? ORDER BY id LIMIT 1"
     static let feed = """
         SELECT \(Columns.transfers) FROM transfers
         WHERE destination = ? AND feed_seq > ? AND state = ? ORDER BY feed_seq LIMIT ?
@@ -138,6 +141,10 @@ extension SQLiteQueries {
 
     func transferCount(destination: String, state: TransferState) throws -> Int {
         try db.queryFirst(ReaderSQL.transferCount, [destination, state.rawValue]) { $0.int(0) } ?? 0
+    }
+
+    func oldestPendingCreatedAt(destination: String) throws -> Int64? {
+        try db.queryFirst(ReaderSQL.oldestPending, [destination, TransferState.pending.rawValue]) { $0.int64(0) }
     }
 
     func feed(destination: String, after: Int64, limit: Int) throws -> [TransferRecord] {

@@ -106,6 +106,8 @@ struct DeadLetterTests {
         #expect(log.map { $0.direction } == [.outbound, .action, .outbound])
         #expect(log[1].actor == "operator:duty" && log[1].reason == "ZJLX 10 for 居民身份证, code list fixed" && log[1].route == "replay retranslate")
         #expect(try await MessageLogVerifier.verify(harness.store).problem == nil)
+        let scraped = MetricsExposition(String(decoding: try await harness.gateway.metricsExposition(), as: UTF8.self))
+        #expect(scraped.value("tongban_replays_total", ["destination": "henan-tongbai", "mode": "retranslate"]) == 1)
     }
 
     @Test("a bulk resend skips a case the partner already confirmed; a closed dead letter is not sent again")

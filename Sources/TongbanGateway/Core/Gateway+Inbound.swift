@@ -24,6 +24,7 @@ extension Gateway {
         case .success(let bytes): canonical = bytes
         case .failure(let failure):
             let unknownMatter = failure.issues.contains { $0.reason.contains("matters") || $0.path.hasSuffix("matter.code") }
+            metrics.countInboundCase(partner: partner.name, outcome: .refused)
             return .refused(failure.issues, matterUnknown: unknownMatter)
         }
         let json = try JSONParser.parse(canonical)
@@ -78,6 +79,7 @@ extension Gateway {
             return .accepted(existing, created: true)
         }
         if case .accepted(_, created: true) = outcome { wake(Self.localDestination) }
+        countInboundCase(outcome, partner: partner.name)
         return outcome
     }
 

@@ -16,13 +16,21 @@ public enum IntakeOutcome: Sendable {
 }
 
 extension Gateway {
+    /// Accepts a case from a local window (see `submitUncounted`) and counts its answer in
+    /// `tongban_cases_total`: the one place every answer passes, whichever return made it.
+    public func submit(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
+        let outcome = try await submitUncounted(body, caseID: caseID)
+        countIntake(outcome, body: body)
+        return outcome
+    }
+
     /// Accepts a canonical case from a local window: validates it, translates it for the partner
     /// whose agreement covers its handling region and matter, and commits the case with its
     /// outbound transfer in one transaction. A version after the first is a supplement.
     ///
     /// - Parameter caseID: set by `POST /v1/cases/{id}/supplements`: the body must then be a
     ///   later version of that case.
-    public func submit(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
+    func submitUncounted(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { return .invalid([ValidationIssue(path: "$", reason: error.description)]) }
         guard let region = json["handlingRegion"]?.stringValue, let partner = catalog.partner(forRegion: region) else {

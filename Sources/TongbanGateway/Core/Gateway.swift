@@ -17,6 +17,8 @@ public final class Gateway: Sendable {
     let wakeups: [String: Wakeup]
     /// One per pushed destination, shared by its delivery workers and shown by `GET /v1/partners`.
     public let breakers: [String: CircuitBreaker]
+    /// This gateway's Prometheus series (`GET /metrics`), its own registry.
+    public let metrics: GatewayMetrics
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -36,6 +38,9 @@ public final class Gateway: Sendable {
         }
         self.wakeups = wakeups
         self.breakers = breakers
+        metrics = GatewayMetrics(partners: configuration.partners.map(\.name),
+                                 destinations: configuration.partners.map(\.name) + [Gateway.localDestination],
+                                 pushedDestinations: breakers.keys.sorted())
     }
 
     func partnerConfiguration(_ name: String) -> PartnerConfiguration? {

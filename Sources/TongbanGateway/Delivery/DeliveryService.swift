@@ -148,6 +148,7 @@ final class DeliveryService: Service {
         answered()
         let sent = SentMessage(route: "\(request.method) \(Self.path(of: request.url))", body: request.body, answer: answer)
         let outcome = await record(transfer, verdict: verdict, httpStatus: status, started: started, finished: finished, delay: delay, sent: sent)
+        gateway.countAttempt(destination: destination, verdict: verdict, recorded: outcome, millis: finished - started)
         // A first-time success is routine (debug); anything else is worth an operator's eye.
         let level: Logger.Level = outcome == .delivered && transfer.attempts == 0 ? .debug : (outcome == .dead ? .warning : .info)
         logger.log(level: level, "delivery attempt", metadata: [

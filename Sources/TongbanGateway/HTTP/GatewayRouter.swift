@@ -35,6 +35,7 @@ public struct GatewayRouter: Sendable {
             }
             return Reply.bytes([UInt8](data), contentType: "application/yaml")
         }
+        addMetricsRoute(to: router)
         let local = gateway.configuration.local.name
         let api = router.group("v1")
             .add(middleware: APIKeyMiddleware<Context>(digests: gateway.configuration.local.apiKeys.map(\.sha256)))

@@ -103,7 +103,11 @@ extension Gateway {
             }
             return done
         }
-        for destination in Set(queued.map(\.transfer.destination)) { wake(destination) }
+        for destination in Set(queued.map(\.transfer.destination)) {
+            metrics.countReplay(destination: destination, mode: mode,
+                                count: queued.filter { $0.transfer.destination == destination && confirmed.contains($0.transfer.id) }.count)
+            wake(destination)
+        }
         return planned.map { item in
             guard item.outcome == .queued, !confirmed.contains(item.transfer.id) else { return item }
             var changed = item
