@@ -49,7 +49,14 @@ public struct GatewayServer: Sendable {
         let released = try await store.write { writer in try writer.releaseInFlight(now: now) }
         if released > 0 { logger.notice("transfers left in flight by the previous run are queued again", metadata: ["count": "\(released)"]) }
 
-        let gateway = Gateway(configuration: configuration, catalog: catalog, store: store, clock: clock, logger: logger)
+        var calendar: HolidayCalendar?
+        if let sla = configuration.sla {
+            do { calendar = try HolidayCalendar(directory: sla.holidays) } catch {
+                await store.close()
+                throw StartupProblem(description: "sla.holidays \(sla.holidays.path): \(error)")
+            }
+        }
+        let gateway = Gateway(configuration: configuration, catalog: catalog, store: store, clock: clock, calendar: calendar, logger: logger)
         var clients: [CurlHTTPClient] = []
         var workers: [any Service] = []
         func client(_ settings: GatewayConfiguration.TransportSettings, connections: Int) throws -> CurlHTTPClient {
@@ -90,6 +97,7 @@ public struct GatewayServer: Sendable {
         }
 
         workers.append(MessageLogPurger(gateway: gateway, logger: logger))
+        workers.append(SLAWatch(gateway: gateway, logger: logger))
 
         let app = Application(
             router: GatewayRouter(gateway: gateway).makeRouter(),

@@ -59,7 +59,8 @@ final class GatewayHarness: Sendable {
         _ = try await store.migrate()
         let clock = clock
         gateway = Gateway(configuration: configuration, catalog: try Repository.catalog(), store: store,
-                          clock: GatewayClock { clock.millis })
+                          clock: GatewayClock { clock.millis },
+                          calendar: try configuration.sla.map { try HolidayCalendar(directory: $0.holidays) })
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -19,7 +19,7 @@ extension GatewayConfiguration {
     public static func parse(_ text: String, file: String, environment: [String: String]) throws(MappingError) -> GatewayConfiguration {
         let root = try YAMLNode.parse(text, file: file)
         let fields = try root.fields(
-            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators"],
+            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
         let listen = try fields.required("listen").fields(allowed: ["host", "port"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
@@ -61,6 +61,12 @@ extension GatewayConfiguration {
                 throw try person.required("tokenSha256").error("operator \(name) has the same token as another operator")
             }
             configuration.operators.append(Operator(name: name, role: role, tokenSHA256: digest))
+        }
+        if let node = fields["sla"] {
+            let sla = try node.fields(allowed: ["holidays", "dueSoon"], required: ["holidays"])
+            configuration.sla = SLASettings(
+                holidays: URL(fileURLWithPath: try sla.required("holidays").string("a directory path")),
+                dueSoon: try sla["dueSoon"].map { node throws(MappingError) in try node.duration() } ?? .seconds(86_400))
         }
         return configuration
     }

@@ -22,6 +22,16 @@ public struct GatewayConfiguration: Sendable {
     public var keepMessageBodies: Duration = .seconds(30 * 86_400)
     /// Who may call the operations API (`/ops/v1/…`).
     public var operators: [Operator] = []
+    /// The SLA clock's holiday calendar files and due-soon window; nil when not configured (the
+    /// SLA figures then answer 503).
+    public var sla: SLASettings?
+
+    public struct SLASettings: Sendable {
+        /// A folder of per-year holiday files (`cn-2026.tsv`, see docs/sla.md).
+        public var holidays: URL
+        /// An open case whose promise falls within this is due soon.
+        public var dueSoon: Duration
+    }
 
     /// A person on duty, known by the SHA-256 of their API token.
     public struct Operator: Sendable {

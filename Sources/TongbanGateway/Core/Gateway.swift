@@ -19,13 +19,16 @@ public final class Gateway: Sendable {
     public let breakers: [String: CircuitBreaker]
     /// This gateway's Prometheus series (`GET /metrics`), its own registry.
     public let metrics: GatewayMetrics
+    /// The SLA clock's holidays (`sla.holidays`), loaded at start; nil when not configured.
+    public let calendar: HolidayCalendar?
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
 
     public init(configuration: GatewayConfiguration, catalog: MappingCatalog, store: any GatewayStore,
-                clock: GatewayClock = .system, logger: Logger = Logger(label: "tongban.gateway")) {
+                clock: GatewayClock = .system, calendar: HolidayCalendar? = nil, logger: Logger = Logger(label: "tongban.gateway")) {
         self.configuration = configuration
+        self.calendar = calendar
         self.catalog = catalog
         self.store = store
         self.clock = clock

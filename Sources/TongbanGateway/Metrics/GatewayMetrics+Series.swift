@@ -47,10 +47,10 @@ extension GatewayMetrics {
         help: "Circuit breaker of each pushed destination: 0 closed, 1 half-open, 2 open.")
     public static let replaysTotal = Series(
         name: "tongban_replays_total", kind: .counter, labels: ["destination", "mode"],
-        help: "Transfers an operator put back in the queue, by destination and mode (single, bulk).")
+        help: "Dead letters an operator put back in the queue, by destination and mode (resend, retranslate).")
     public static let overdueCases = Series(
         name: "tongban_overdue_cases", kind: .gauge, labels: ["partner"],
-        help: "Cases past their agreed handling time, by partner.")
+        help: "Open cases past their promised completion time, by partner.")
 
     /// Every series, in the order docs/operations.md lists them.
     public static let series: [Series] = [

@@ -108,13 +108,13 @@ public final class GatewayMetrics: Sendable {
         deadLettersTotal[destination]?.increment()
     }
 
-    /// Hook for the replay feature: `count` transfers to `destination` were put back in the queue.
+    /// `count` dead letters to `destination` were put back in the queue by a replay.
     public func countReplay(destination: String, mode: ReplayMode, count: Int = 1) {
         replays[destination]?[mode]?.increment(by: Int64(count))
     }
 
-    /// Hook for the SLA check: how many of `partner`'s cases are past their agreed time now.
-    /// The check sets every partner on each pass (0 included); unknown partners are ignored.
+    /// Set by `SLAWatch`: how many of `partner`'s open cases are past their promise now. Every
+    /// partner is set on each pass (0 included); unknown partners are ignored.
     public func setOverdueCases(_ count: Int, partner: String) {
         overdueCases[partner]?.set(Double(count))
     }

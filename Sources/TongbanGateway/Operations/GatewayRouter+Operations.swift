@@ -32,6 +32,34 @@ extension GatewayRouter {
         group.post("replays") { request, _ in
             try await self.replay(request.bytes(limit: self.maxBody))
         }
+        group.get("sla") { request, _ in
+            try await self.sla(request)
+        }
+    }
+
+    func sla(_ request: Request) async throws -> Response {
+        guard let calendar = gateway.calendar, let settings = gateway.configuration.sla else {
+            return Reply.problem(.serviceUnavailable, title: "No SLA clock", detail: "configure sla.holidays (a folder of holiday files)")
+        }
+        let query = request.uri.queryParameters
+        var issues: [ValidationIssue] = []
+        var bounds: [String: Int64] = [:]
+        for name in ["from", "to"] {
+            guard let text = query.get(name) else { continue }
+            if let time = Timestamp.parseRFC3339(text) { bounds[name] = time.epochSeconds * 1000 } else {
+                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-01-01T00:00:00+08:00"))
+            }
+        }
+        guard issues.isEmpty else { return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues) }
+        let now = gateway.clock.nowMillis()
+        do {
+            let timelines = try await SLAFigures.timelines(store: gateway.store, partner: query.get("partner"), matter: query.get("matter"),
+                                                           from: bounds["from"], to: bounds["to"])
+            let figures = try SLAFigures(timelines, calendar: calendar, now: now, dueSoon: settings.dueSoon)
+            return Reply.json(figures.json(from: bounds["from"], to: bounds["to"], now: now))
+        } catch let problem as SLAFigures.Problem {
+            return Reply.problem(.unprocessableContent, title: "No SLA figures", detail: problem.description)
+        }
     }
 
     struct Problem: Error {
