@@ -79,6 +79,9 @@ public protocol StoreReader {
     /// the previous page.
     func deadLetters(matching filter: DeadLetterFilter, after: Int64?, limit: Int) throws -> [TransferRecord]
 
+    /// A replay and how many of its transfers are in each state now.
+    func replay(id: Int64) throws -> (record: ReplayRecord, states: [TransferState: Int])?
+
     /// Message log entries numbered after `seq`, in order.
     func messageLog(after seq: Int64, limit: Int) throws -> [MessageLogEntry]
     /// The message log entries of one case, in order.
@@ -129,6 +132,9 @@ public protocol StoreWriter: StoreReader {
     /// Remembers a signed request's nonce; false when it was already seen (a replay). Nonces seen
     /// before `forgetBefore` are deleted.
     func rememberNonce(partner: String, nonce: String, at: Int64, forgetBefore: Int64) throws -> Bool
+
+    /// Records a replay and the transfers it queued; assigns `id`.
+    func insertReplay(_ record: ReplayRecord, transferIDs: [Int64]) throws -> ReplayRecord
 
     /// Appends to the message log: numbers the entry after the last one and chains it to it, in
     /// this transaction, so entries follow the order of the commits that wrote them.

@@ -183,6 +183,22 @@ extension SQLiteStore {
             -- first (one destination's list reads transfers_queue).
             CREATE INDEX transfers_dead ON transfers (id) WHERE state = 'dead';
             """),
+        Migration(name: "0013-replays", sql: """
+            -- Each replay an operator started, and the transfers it put back in the queue: its
+            -- progress is the state of those transfers.
+            CREATE TABLE replays (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                created_at INTEGER NOT NULL,
+                operator TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                mode TEXT NOT NULL
+            );
+            CREATE TABLE replay_transfers (
+                replay_id INTEGER NOT NULL REFERENCES replays (id),
+                transfer_id INTEGER NOT NULL,
+                PRIMARY KEY (replay_id, transfer_id)
+            );
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

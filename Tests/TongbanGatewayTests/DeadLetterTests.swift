@@ -93,6 +93,11 @@ struct DeadLetterTests {
                 ("transferIds", .array([.int(dead.id)])), ("mode", .string("retranslate")), ("reason", .string("ZJLX 10 for 居民身份证, code list fixed")),
             ])).bytes)
             #expect(replayed.body.json["queued"]?.integerValue == 1, "\(replayed.body.text)")
+            let replay = try #require(replayed.body.json["replayId"]?.integerValue)
+            let progress = try await client.send("/ops/v1/replays/\(replay)", key: Self.viewerToken)
+            #expect(progress.body.json["operator"]?.stringValue == "duty" && progress.body.json["mode"]?.stringValue == "retranslate")
+            #expect(progress.body.json["total"]?.integerValue == 1 && progress.body.json["states"]?["pending"]?.integerValue == 1)
+            #expect(progress.body.json["done"] == .bool(false))
         }
         let queued = try #require(try await harness.transfers(of: record.id).first)
         #expect(queued.state == .pending && queued.messageID == dead.messageID && queued.budgetAttempts == 1)
@@ -105,6 +110,8 @@ struct DeadLetterTests {
         let log = try await harness.store.read { try $0.messageLog(caseID: record.id) }
         #expect(log.map { $0.direction } == [.outbound, .action, .outbound])
         #expect(log[1].actor == "operator:duty" && log[1].reason == "ZJLX 10 for 居民身份证, code list fixed" && log[1].route == "replay retranslate")
+        let finished = try #require(try await harness.gateway.replayProgress(id: 1))
+        #expect(finished["done"] == .bool(true) && finished["states"]?["delivered"]?.integerValue == 1)
         #expect(try await MessageLogVerifier.verify(harness.store).problem == nil)
         let scraped = MetricsExposition(String(decoding: try await harness.gateway.metricsExposition(), as: UTF8.self))
         #expect(scraped.value("tongban_replays_total", ["destination": "henan-tongbai", "mode": "retranslate"]) == 1)

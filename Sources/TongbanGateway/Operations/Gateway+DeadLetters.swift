@@ -11,6 +11,13 @@ public enum ReplayMode: String, Sendable, CaseIterable {
     case retranslate
 }
 
+/// What a replay did: the record of it (nil for a dry run, or when nothing was queued) and each
+/// transfer's outcome.
+public struct ReplayResult: Sendable {
+    public var record: ReplayRecord?
+    public var items: [ReplayItem]
+}
+
 /// What a replay did, or would do, with one transfer.
 public struct ReplayItem: Sendable {
     public enum Outcome: Sendable, Equatable {
@@ -70,7 +77,7 @@ extension Gateway {
     /// nothing and shows each transfer's payload diff; otherwise each queued transfer gets a fresh
     /// retry budget and an entry in the message log with the operator's name and reason.
     public func replay(ids: [Int64]?, filter: DeadLetterFilter?, mode: ReplayMode, dryRun: Bool, operator name: String,
-                       reason: String) async throws -> [ReplayItem] {
+                       reason: String) async throws -> ReplayResult {
         let now = clock.nowMillis()
         let selected: [TransferRecord] = try await store.read { reader in
             if let ids { return try ids.compactMap { try reader.transfer(id: $0) } }
@@ -80,10 +87,10 @@ extension Gateway {
         for transfer in selected {
             planned.append(try await plan(transfer, mode: mode, now: now, dryRun: dryRun))
         }
-        guard !dryRun else { return planned }
+        guard !dryRun else { return ReplayResult(record: nil, items: planned) }
         let queued = planned.filter { $0.outcome == .queued }
-        guard !queued.isEmpty else { return planned }
-        let confirmed = try await store.write { writer -> Set<Int64> in
+        guard !queued.isEmpty else { return ReplayResult(record: nil, items: planned) }
+        let (record, confirmed) = try await store.write { writer -> (ReplayRecord?, Set<Int64>) in
             var done: Set<Int64> = []
             for item in queued {
                 // Taken again in this transaction: another operator may have replayed or closed it meanwhile.
@@ -101,19 +108,22 @@ extension Gateway {
                     result: "queued", actor: "operator:\(name)", reason: reason))
                 done.insert(transfer.id)
             }
-            return done
+            guard !done.isEmpty else { return (nil, done) }
+            let record = try writer.insertReplay(ReplayRecord(createdAt: now, operatorName: name, reason: reason, mode: mode.rawValue),
+                                                 transferIDs: done.sorted())
+            return (record, done)
         }
         for destination in Set(queued.map(\.transfer.destination)) {
             metrics.countReplay(destination: destination, mode: mode,
                                 count: queued.filter { $0.transfer.destination == destination && confirmed.contains($0.transfer.id) }.count)
             wake(destination)
         }
-        return planned.map { item in
+        return ReplayResult(record: record, items: planned.map { item in
             guard item.outcome == .queued, !confirmed.contains(item.transfer.id) else { return item }
             var changed = item
             changed.outcome = .skipped("no longer a dead letter (replayed or closed meanwhile)")
             return changed
-        }
+        })
     }
 
     /// Decides one transfer's replay; `transfer` in the answer carries the payload to send.

@@ -32,6 +32,12 @@ extension GatewayRouter {
         group.post("replays") { request, _ in
             try await self.replay(request.bytes(limit: self.maxBody))
         }
+        group.get("replays/:id") { _, context in
+            guard let id = Int64(try context.parameters.require("id")), let progress = try await self.gateway.replayProgress(id: id) else {
+                return Reply.problem(.notFound, title: "No such replay")
+            }
+            return Reply.json(progress)
+        }
         group.get("sla") { request, _ in
             try await self.sla(request)
         }
@@ -175,8 +181,9 @@ extension GatewayRouter {
         case .failure(let problem): issues += problem.issues
         }
         guard issues.isEmpty, let mode else { return Problem(issues: issues).response }
-        let items = try await gateway.replay(ids: ids, filter: filter, mode: mode, dryRun: dryRun,
-                                             operator: OperatorIdentity.current?.name ?? "?", reason: reason)
+        let result = try await gateway.replay(ids: ids, filter: filter, mode: mode, dryRun: dryRun,
+                                              operator: OperatorIdentity.current?.name ?? "?", reason: reason)
+        let items = result.items
         var counts: [String: Int] = [:]
         var list: [JSONValue] = []
         for item in items {
@@ -197,7 +204,7 @@ extension GatewayRouter {
             list.append(.object(object))
         }
         return Reply.json(.object(JSONObject([
-            ("mode", .string(mode.rawValue)), ("dryRun", .bool(dryRun)),
+            ("replayId", result.record.map { .int($0.id) } ?? .null), ("mode", .string(mode.rawValue)), ("dryRun", .bool(dryRun)),
             ("queued", .int(Int64(counts["queued"] ?? 0))), ("wouldQueue", .int(Int64(counts["wouldQueue"] ?? 0))),
             ("skipped", .int(Int64(counts["skipped"] ?? 0))), ("items", .array(list)),
         ])))

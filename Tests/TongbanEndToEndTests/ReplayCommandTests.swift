@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TongbanCore
+
+/// The operator's command line against a running gateway and the simulator: 桐柏 refuses a batch,
+/// the operator lists the dead letters, dry-runs a resend, replays it and follows it to the end.
+@Suite(.serialized)
+struct ReplayCommandTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the built `tongban` with the demo operator's token in its environment.
+    static func tongban(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = ChildProcess.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TONGBAN_OPERATOR_TOKEN"] = "demo-operator-token"
+        process.environment = environment
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-cli-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path + ".out", contents: nil)
+        FileManager.default.createFile(atPath: output.path + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: output.path + ".out")
+            try? FileManager.default.removeItem(atPath: output.path + ".err")
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output.path + ".out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output.path + ".err"))
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus,
+                   stdout: (try? String(contentsOfFile: output.path + ".out", encoding: .utf8)) ?? "",
+                   stderr: (try? String(contentsOfFile: output.path + ".err", encoding: .utf8)) ?? "")
+    }
+
+    @Test func refusedCasesAreListedDryRunReplayedAndFollowedToDelivery() async throws {
+        try await EndToEnd.run { env in
+            try await env.control(["partner": "henan-tongbai", "permanentRate": 1])
+            var numbers: [String] = []
+            var ids: [String] = []
+            for _ in 1...3 {
+                let number = env.caseNumber("replay")
+                numbers.append(number)
+                ids.append(try await env.submitAccepted(.tongbai, caseNumber: number))
+            }
+            for id in ids {
+                _ = try await env.waitForCase(id, "dead letter") { view in view["transfers"]?.arrayValue?.first?["state"]?.stringValue == "dead" }
+            }
+            try await env.control(["partner": "henan-tongbai", "permanentRate": 0])
+            let gateway = ["--gateway", env.gatewayURL]
+
+            let listed = try Self.tongban(["dlq", "list", "--destination", "henan-tongbai"] + gateway)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(listed.stdout.split(separator: "\n").count == 3, "\(listed.stdout)")
+            #expect(ids.allSatisfy { listed.stdout.contains($0) })
+
+            let dry = try Self.tongban(["replay", "--destination", "henan-tongbai", "--mode", "resend", "--dry-run"] + gateway)
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("0 queued, 3 would be queued, 0 skipped"), "\(dry.stdout)")
+            #expect(dry.stdout.contains("(payload unchanged)"))
+
+            let noReason = try Self.tongban(["replay", "--destination", "henan-tongbai", "--mode", "resend"] + gateway)
+            #expect(noReason.status == 2 && noReason.stderr.contains("--reason is required"))
+
+            let replayed = try Self.tongban(["replay", "--destination", "henan-tongbai", "--mode", "resend",
+                                             "--reason", "桐柏 fixed its validator", "--watch"] + gateway)
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            #expect(replayed.stdout.contains("3 queued"), "\(replayed.stdout)")
+            #expect(replayed.stdout.contains("3/3 delivered, 0 failed, 0 waiting"), "\(replayed.stdout)")
+
+            for number in numbers {
+                let held = try await env.heldCase(.tongbai, number)
+                #expect(held != nil, "\(number) reached 桐柏")
+            }
+            let after = try Self.tongban(["dlq", "list"] + gateway)
+            #expect(after.stdout == "no dead letters\n", "\(after.stdout)")
+            return ()
+        }
+    }
+}
