@@ -89,23 +89,9 @@ extension GatewayRouter {
             filter.direction = CaseRecord.Direction(rawValue: direction)
             if filter.direction == nil { issues.append(ValidationIssue(path: "direction", reason: "must be outbound or inbound")) }
         }
-        for (name, keyPath) in [("from", \CaseFilter.createdFrom), ("to", \CaseFilter.createdTo)] {
-            guard let text = query.get(name) else { continue }
-            if let time = Timestamp.parseRFC3339(text) { filter[keyPath: keyPath] = time.epochSeconds * 1000 } else {
-                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-11-20T09:30:00+08:00"))
-            }
-        }
-        var limit = 50
-        if let text = query.get("limit") {
-            if let value = Int(text), (1...500).contains(value) { limit = value } else {
-                issues.append(ValidationIssue(path: "limit", reason: "must be a whole number from 1 to 500"))
-            }
-        }
-        var after: Int64?
-        if let cursor = query.get("cursor") {
-            after = Self.decodeCursor(cursor)
-            if after == nil { issues.append(ValidationIssue(path: "cursor", reason: "is not a cursor this gateway issued")) }
-        }
+        filter.createdFrom = Self.time("from", in: query, issues: &issues)
+        filter.createdTo = Self.time("to", in: query, issues: &issues)
+        let (limit, after) = Self.page(query, issues: &issues)
         guard issues.isEmpty else {
             return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues)
         }

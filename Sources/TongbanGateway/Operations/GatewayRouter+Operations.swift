@@ -49,20 +49,14 @@ extension GatewayRouter {
         }
         let query = request.uri.queryParameters
         var issues: [ValidationIssue] = []
-        var bounds: [String: Int64] = [:]
-        for name in ["from", "to"] {
-            guard let text = query.get(name) else { continue }
-            if let time = Timestamp.parseRFC3339(text) { bounds[name] = time.epochSeconds * 1000 } else {
-                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-01-01T00:00:00+08:00"))
-            }
-        }
+        let from = Self.time("from", in: query, issues: &issues), to = Self.time("to", in: query, issues: &issues)
         guard issues.isEmpty else { return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues) }
         let now = gateway.clock.nowMillis()
         do {
             let timelines = try await SLAFigures.timelines(store: gateway.store, partner: query.get("partner"), matter: query.get("matter"),
-                                                           from: bounds["from"], to: bounds["to"])
+                                                           from: from, to: to)
             let figures = try SLAFigures(timelines, calendar: calendar, now: now, dueSoon: settings.dueSoon)
-            return Reply.json(figures.json(from: bounds["from"], to: bounds["to"], now: now))
+            return Reply.json(figures.json(from: from, to: to, now: now))
         } catch let problem as SLAFigures.Problem {
             return Reply.problem(.unprocessableContent, title: "No SLA figures", detail: problem.description)
         }
@@ -100,23 +94,9 @@ extension GatewayRouter {
             filter.errorClass = DeadLetterFilter.ErrorClass(rawValue: text)
             if filter.errorClass == nil { issues.append(ValidationIssue(path: "errorClass", reason: "must be permanent or exhausted")) }
         }
-        for (name, keyPath) in [("from", \DeadLetterFilter.diedFrom), ("to", \DeadLetterFilter.diedTo)] {
-            guard let text = query.get(name) else { continue }
-            if let time = Timestamp.parseRFC3339(text) { filter[keyPath: keyPath] = time.epochSeconds * 1000 } else {
-                issues.append(ValidationIssue(path: name, reason: "must be an RFC 3339 time with an offset, e.g. 2026-11-20T09:30:00+08:00"))
-            }
-        }
-        var limit = 50
-        if let text = query.get("limit") {
-            if let value = Int(text), (1...500).contains(value) { limit = value } else {
-                issues.append(ValidationIssue(path: "limit", reason: "must be a whole number from 1 to 500"))
-            }
-        }
-        var after: Int64?
-        if let cursor = query.get("cursor") {
-            after = Self.decodeCursor(cursor)
-            if after == nil { issues.append(ValidationIssue(path: "cursor", reason: "is not a cursor this gateway issued")) }
-        }
+        filter.diedFrom = Self.time("from", in: query, issues: &issues)
+        filter.diedTo = Self.time("to", in: query, issues: &issues)
+        let (limit, after) = Self.page(query, issues: &issues)
         guard issues.isEmpty else {
             return Reply.problem(.badRequest, title: "Invalid query", detail: "\(issues.count) problem(s)", issues: issues)
         }
