@@ -88,6 +88,11 @@ public protocol StoreReader {
     func messageLog(caseID: String) throws -> [MessageLogEntry]
     /// The last message log entry, nil while the log is empty.
     func messageLogHead() throws -> MessageLogEntry?
+
+    /// The paused destinations (maintenance windows), by name.
+    func pauses() throws -> [DestinationPause]
+    /// The pause of `destination`; nil while it delivers.
+    func pause(destination: String) throws -> DestinationPause?
 }
 
 /// Changes, inside one transaction. Every method throws `StoreError` on a constraint violation
@@ -143,6 +148,12 @@ public protocol StoreWriter: StoreReader {
     /// per call, and answers how many entries it went past (0 once nothing older is left).
     /// Digests and the chain stay.
     func purgeLogBodies(before cutoff: Int64, limit: Int) throws -> Int
+
+    /// Pauses a destination. Throws `.duplicate` when it is already paused: the first pause, with
+    /// its operator and reason, stays.
+    func insertPause(_ pause: DestinationPause) throws
+    /// Resumes a destination: deletes its pause and answers it; nil when it was not paused.
+    func deletePause(destination: String) throws -> DestinationPause?
 }
 
 public enum StoreError: Error, Equatable, Sendable {

@@ -199,6 +199,16 @@ extension SQLiteStore {
                 PRIMARY KEY (replay_id, transfer_id)
             );
             """),
+        Migration(name: "0014-destination-pauses", sql: """
+            -- Destinations an operator paused (a maintenance window), with who and why; a row per
+            -- paused destination, deleted on resume. Their workers take nothing meanwhile.
+            CREATE TABLE destination_pauses (
+                destination TEXT PRIMARY KEY,
+                paused_at INTEGER NOT NULL,
+                operator TEXT NOT NULL,
+                reason TEXT NOT NULL
+            );
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

@@ -2,15 +2,15 @@ import TongbanCore
 import TongbanStorage
 
 extension Gateway {
-    /// Each destination's delivery state: its breaker and how many transfers wait, are out,
-    /// are handed out on its feed, or are dead letters. For operators and probes.
+    /// Each destination's delivery state: whether an operator paused it, its breaker and how many
+    /// transfers wait, are out, are handed out on its feed, or are dead letters. For operators and probes.
     public func destinationsView() async throws -> JSONValue {
         let names = configuration.partners.map(\.name) + [Self.localDestination]
         let now = clock.nowMillis()
-        let counts = try await store.read { reader in
-            try names.map { name in
+        let (counts, paused) = try await store.read { reader in
+            (try names.map { name in
                 try TransferState.allCases.map { state in (state, try reader.transferCount(destination: name, state: state)) }
-            }
+            }, Set(try reader.pauses().map(\.destination)))
         }
         var items: [JSONValue] = []
         for (index, name) in names.enumerated() {
@@ -21,6 +21,7 @@ extension Gateway {
             } else {
                 object.append("protocol", .string("local"))
             }
+            object.append("paused", .bool(paused.contains(name)))
             if let breaker = breakers[name] {
                 object.append("breaker", .object(JSONObject([
                     ("state", .string(breaker.state(now: now).rawValue)),

@@ -99,11 +99,16 @@ final class DeliveryService: Service {
 
     /// How long to wait when there is nothing to do: until the next transfer falls due or the
     /// breaker lets a probe through, between 10 ms and 1 s (a new transfer rings the wakeup).
+    /// While the breaker is open or the destination paused nothing falls due (a resume or a
+    /// reset rings the wakeup).
     func idleTimeout(now: Int64) async -> Duration {
         var until = now + 1000
-        if let reopen = breaker.reopensAt() { until = min(until, reopen) }
         let destination = destination
-        if let due = try? await gateway.store.read({ reader in try reader.nextDueTime(destination: destination) }) {
+        if let reopen = breaker.reopensAt() {
+            until = min(until, reopen)
+        } else if let due = try? await gateway.store.read({ reader in
+            try reader.pause(destination: destination) == nil ? reader.nextDueTime(destination: destination) : nil
+        }) {
             until = min(until, due)
         }
         return .milliseconds(max(until - now, 10))
@@ -112,6 +117,8 @@ final class DeliveryService: Service {
     func claim(_ count: Int, now: Int64) async throws -> [TransferRecord] {
         let destination = destination
         return try await gateway.store.write { writer in
+            // Paused (a maintenance window): nothing is taken once the pause is committed.
+            guard try writer.pause(destination: destination) == nil else { return [] }
             var taken = try writer.dueTransfers(destination: destination, now: now, limit: count)
             for index in taken.indices {
                 taken[index].state = .inFlight

@@ -41,6 +41,7 @@ extension GatewayRouter {
         group.get("sla") { request, _ in
             try await self.sla(request)
         }
+        addDestinationRoutes(to: group)
     }
 
     func sla(_ request: Request) async throws -> Response {

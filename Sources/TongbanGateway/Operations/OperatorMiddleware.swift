@@ -14,7 +14,7 @@ struct OperatorMiddleware<Context: RequestContext>: RouterMiddleware {
                                  headers: [.wwwAuthenticate: "Bearer"])
         }
         if request.method != .get, person.role != .operator {
-            return Reply.problem(.forbidden, title: "Forbidden", detail: "\(person.name) is a viewer: replays and closes need the operator role")
+            return Reply.problem(.forbidden, title: "Forbidden", detail: "\(person.name) is a viewer: changes (replays, closes, pauses, breakers) need the operator role")
         }
         return try await OperatorIdentity.$current.withValue(person) { try await next(request, context) }
     }

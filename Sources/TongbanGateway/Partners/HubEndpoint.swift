@@ -59,6 +59,8 @@ struct HubEndpoint: Sendable {
         let now = gateway.clock.nowMillis()
         let (cursor, pageSize) = (after, limit)
         let items = try await gateway.store.write { writer -> [TransferRecord] in
+            // Paused by an operator: an empty page, and nothing handed out again, until resumed.
+            guard try writer.pause(destination: name) == nil else { return [] }
             for stale in try writer.unacknowledged(destination: name, handedOutBefore: now - Self.redeliveryAfterMillis) {
                 var item = stale
                 item.feedSeq = try writer.resequence(transferID: stale.id)
