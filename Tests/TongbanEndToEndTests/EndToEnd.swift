@@ -24,6 +24,8 @@ final class EndToEnd: Sendable {
     /// Makes this run's case numbers unique.
     let runID: String
     private let gatewayProcess: Mutex<ChildProcess?>
+    /// Extra `tongban serve` arguments (`--log-level trace`), kept for restarts.
+    let gatewayFlags: [String]
     let simulator: ChildProcess
     private let counter = Mutex(0)
 
@@ -49,7 +51,7 @@ final class EndToEnd: Sendable {
         }
     }
 
-    private init(directory: URL, gatewayPort: Int, simulatorPort: Int, simulator: ChildProcess, client: CurlHTTPClient) {
+    private init(directory: URL, gatewayPort: Int, simulatorPort: Int, simulator: ChildProcess, client: CurlHTTPClient, gatewayFlags: [String]) {
         self.directory = directory
         self.configFile = directory.appendingPathComponent("tongban.yaml")
         self.gatewayPort = gatewayPort
@@ -58,9 +60,10 @@ final class EndToEnd: Sendable {
         self.client = client
         self.runID = String(UUID().uuidString.prefix(8))
         self.gatewayProcess = Mutex(nil)
+        self.gatewayFlags = gatewayFlags
     }
 
-    static func start(simulatorFlags: [String]) async throws -> EndToEnd {
+    static func start(simulatorFlags: [String], gatewayFlags: [String] = []) async throws -> EndToEnd {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let gatewayPort = try FreePort.next()
@@ -82,7 +85,7 @@ final class EndToEnd: Sendable {
             simulator.killNow()
             throw EndToEndError("cannot make the HTTP client: \(error)")
         }
-        let env = EndToEnd(directory: directory, gatewayPort: gatewayPort, simulatorPort: simulatorPort, simulator: simulator, client: client)
+        let env = EndToEnd(directory: directory, gatewayPort: gatewayPort, simulatorPort: simulatorPort, simulator: simulator, client: client, gatewayFlags: gatewayFlags)
         do {
             try await env.waitUntilAnswering(env.simulatorURL + "/_sim/stats", process: simulator)
             try await env.startGateway()
@@ -122,7 +125,7 @@ final class EndToEnd: Sendable {
 
     /// Starts `tongban serve` on the configuration and waits for `/health/ready`.
     func startGateway() async throws {
-        let process = try ChildProcess(name: "gateway", arguments: ["serve", "--config", configFile.path],
+        let process = try ChildProcess(name: "gateway", arguments: ["serve", "--config", configFile.path] + gatewayFlags,
                                        directory: Repository.root, log: gatewayLog)
         gatewayProcess.withLock { $0 = process }
         try await waitUntilAnswering(gatewayURL + "/health/ready", process: process)

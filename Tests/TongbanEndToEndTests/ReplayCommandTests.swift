@@ -21,8 +21,8 @@ struct ReplayCommandTests {
         environment["TONGBAN_OPERATOR_TOKEN"] = "demo-operator-token"
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-cli-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: output.path + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path + ".err", contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: output.path + ".out")
             try? FileManager.default.removeItem(atPath: output.path + ".err")
