@@ -51,7 +51,7 @@ extension GatewayConfiguration {
             maxBodyBytes: maxBody)
         configuration.keepMessageBodies = keepBodies
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
-            let person = try value.fields(allowed: ["role", "tokenSha256"], required: ["role", "tokenSha256"])
+            let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash"], required: ["role", "tokenSha256"])
             let roleText = try person.required("role").string()
             guard let role = Operator.Role(rawValue: roleText) else {
                 throw try person.required("role").error("role \(roleText) is not viewer or operator")
@@ -60,7 +60,8 @@ extension GatewayConfiguration {
             guard !configuration.operators.contains(where: { $0.tokenSHA256 == digest }) else {
                 throw try person.required("tokenSha256").error("operator \(name) has the same token as another operator")
             }
-            configuration.operators.append(Operator(name: name, role: role, tokenSHA256: digest))
+            configuration.operators.append(Operator(name: name, role: role, tokenSHA256: digest,
+                                                    passwordHash: try person["passwordHash"]?.passwordHash()))
         }
         if let node = fields["sla"] {
             let sla = try node.fields(allowed: ["holidays", "dueSoon"], required: ["holidays"])

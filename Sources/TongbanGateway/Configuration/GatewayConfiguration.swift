@@ -46,6 +46,8 @@ public struct GatewayConfiguration: Sendable {
         public var role: Role
         /// Lower-case hex SHA-256 of the token.
         public var tokenSHA256: String
+        /// Their console password (`tongban operator hash-password`); nil: no console login.
+        public var passwordHash: PasswordHash? = nil
     }
 
     /// The local system: where inbound cases and status reports go, and the API keys of its

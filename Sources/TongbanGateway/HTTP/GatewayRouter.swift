@@ -43,6 +43,7 @@ public struct GatewayRouter: Sendable {
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
         addOperationsRoutes(to: router.group("ops/v1").add(middleware: OperatorMiddleware<Context>(operators: gateway.configuration.operators)))
+        addConsoleRoutes(to: router.group("console"))
         return router
     }
 }

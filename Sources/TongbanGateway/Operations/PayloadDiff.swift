@@ -32,10 +32,10 @@ enum PayloadDiff {
         while i < n || j < m {
             if i < n, j < m, old[i] == new[j] {
                 lines.append("  " + old[i]); i += 1; j += 1
-            } else if j < m, i == n || common[i][j + 1] >= common[i + 1][j] {
-                lines.append("+ " + new[j]); j += 1
-            } else {
+            } else if i < n, j == m || common[i + 1][j] >= common[i][j + 1] {
                 lines.append("- " + old[i]); i += 1
+            } else {
+                lines.append("+ " + new[j]); j += 1
             }
         }
         return lines
