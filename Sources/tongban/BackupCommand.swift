@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TongbanGateway
 import TongbanStorage
 
 /// `tongban backup FILE`: a consistent copy of the gateway's database, taken while the gateway
@@ -19,22 +18,13 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "Where to write the copy.")
     var file: String
 
-    @Option(help: "The gateway's configuration file (for its data directory).")
-    var config: String = "ops/config/tongban.yaml"
-
-    @Option(help: "The data directory itself, instead of reading it from --config (which needs the partners' secrets).")
-    var dataDirectory: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Replace FILE if it exists.")
     var force = false
 
     func run() async throws {
-        let directory = try dataDirectory.map { URL(fileURLWithPath: $0) }
-            ?? GatewayConfiguration.load(file: URL(fileURLWithPath: config)).dataDirectory
-        let path = directory.appendingPathComponent("tongban.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigurationProblem(message: "\(path): no database here (has the gateway run with this configuration?)")
-        }
+        let path = try database.databasePath()
         let destination = URL(fileURLWithPath: file).path
         // --force on the database itself would rename the copy over the file the gateway has open.
         guard URL(fileURLWithPath: destination).resolvingSymlinksInPath() != URL(fileURLWithPath: path).resolvingSymlinksInPath() else {

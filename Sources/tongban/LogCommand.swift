@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TongbanGateway
 import TongbanStorage
 
 /// `tongban log`: the message log.
@@ -21,11 +20,7 @@ struct LogVerifyCommand: AsyncParsableCommand {
             to also catch entries removed from the end of the log.
             """)
 
-    @Option(help: "The gateway's configuration file (for its data directory).")
-    var config: String = "ops/config/tongban.yaml"
-
-    @Option(help: "The data directory itself, instead of reading it from --config (which needs the partners' secrets).")
-    var dataDirectory: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "An entry noted earlier, as NUMBER:HASH; the log must still hold it unchanged.")
     var anchor: String?
@@ -35,12 +30,7 @@ struct LogVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = try dataDirectory.map { URL(fileURLWithPath: $0) }
-            ?? GatewayConfiguration.load(file: URL(fileURLWithPath: config)).dataDirectory
-        let path = directory.appendingPathComponent("tongban.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigurationProblem(message: "\(path): no database here (has the gateway run with this configuration?)")
-        }
+        let path = try database.databasePath()
         let noted = try anchor.map(Self.parseAnchor)
         let store = try SQLiteStore(path: path, readers: 1)
         guard await store.isReady() else {
