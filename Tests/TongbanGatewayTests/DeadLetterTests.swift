@@ -89,6 +89,11 @@ struct DeadLetterTests {
                 ("transferIds", .array([.int(dead.id)])), ("mode", .string("retranslate")), ("reason", .string("ZJLX fixed")),
             ])).bytes)
             #expect(viewer.status == .forbidden)
+            let unknown = try await client.send("/ops/v1/replays", .post, key: Self.operatorToken, body: JSONValue.object(JSONObject([
+                ("transferIds", .array([.int(dead.id), .int(99_999)])), ("mode", .string("resend")), ("reason", .string("typo")),
+            ])).bytes)
+            #expect(unknown.status == .unprocessableContent && unknown.body.text.contains("no transfer 99999"), "\(unknown.body.text)")
+            #expect(try await harness.transfers(of: record.id).first?.state == .dead, "nothing half-done")
             let replayed = try await client.send("/ops/v1/replays", .post, key: Self.operatorToken, body: JSONValue.object(JSONObject([
                 ("transferIds", .array([.int(dead.id)])), ("mode", .string("retranslate")), ("reason", .string("ZJLX 10 for 居民身份证, code list fixed")),
             ])).bytes)

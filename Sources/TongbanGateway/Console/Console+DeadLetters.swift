@@ -106,6 +106,9 @@ extension Console {
                 return page("replay", title: "Replay", session: session, values, status: .unprocessableContent)
             }
             let result = try await gateway.replay(ids: ids, filter: nil, mode: mode, dryRun: !confirm, operator: session.name, reason: reason)
+            guard result.missing.isEmpty else {
+                return refusal(session, .unprocessableContent, "No transfer \(result.missing.map(String.init).joined(separator: ", ")): nothing was replayed.")
+            }
             if confirm, let record = result.record { return redirect("/console/replays/\(record.id)") }
             values["items"] = result.items.map(Self.replayItem)
             values["planned"] = result.items.contains { $0.outcome == .wouldQueue }

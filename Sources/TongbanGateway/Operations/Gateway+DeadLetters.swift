@@ -16,6 +16,8 @@ public enum ReplayMode: String, Sendable, CaseIterable {
 public struct ReplayResult: Sendable {
     public var record: ReplayRecord?
     public var items: [ReplayItem]
+    /// Named transfer ids that do not exist: then nothing was planned or changed.
+    public var missing: [Int64] = []
 }
 
 /// What a replay did, or would do, with one transfer.
@@ -83,6 +85,10 @@ extension Gateway {
             if let ids { return try ids.compactMap { try reader.transfer(id: $0) } }
             return try reader.deadLetters(matching: filter ?? DeadLetterFilter(), after: nil, limit: Self.replayLimit)
         }
+        if let ids, selected.count < ids.count {
+            let found = Set(selected.map(\.id))
+            return ReplayResult(record: nil, items: [], missing: ids.filter { !found.contains($0) })
+        }
         var planned: [ReplayItem] = []
         for transfer in selected {
             planned.append(try await plan(transfer, mode: mode, now: now, dryRun: dryRun))
@@ -131,8 +137,13 @@ extension Gateway {
         func skipped(_ reason: String) -> ReplayItem { ReplayItem(transfer: transfer, outcome: .skipped(reason), diff: []) }
         guard transfer.state == .dead else { return skipped("not a dead letter (it is \(transfer.state.rawValue))") }
         let caseID = transfer.caseID
-        let (record, versions) = try await store.read { reader in
-            (try reader.caseRecord(id: caseID), try reader.versions(caseID: caseID))
+        // The case, its versions and the transfer's place among the case's cases and supplements
+        // to that destination (version n is the n-th), read together.
+        let (record, versions, ordinal) = try await store.read { reader in
+            (try reader.caseRecord(id: caseID), try reader.versions(caseID: caseID),
+             try reader.transfers(caseID: caseID).filter {
+                 $0.destination == transfer.destination && ($0.kind == .case || $0.kind == .supplement) && $0.id <= transfer.id
+             }.count)
         }
         guard let record else { return skipped("its case \(caseID) is missing") }
         if transfer.kind == .case, transfer.destination != Self.localDestination, record.direction == .outbound,
@@ -144,11 +155,6 @@ extension Gateway {
             guard transfer.kind == .case || transfer.kind == .supplement, transfer.destination != Self.localDestination,
                   let partner = catalog.partner(named: transfer.destination) else {
                 return skipped("only cases and supplements to a partner are re-translated; resend or close this \(transfer.kind.rawValue)")
-            }
-            let ordinal = try await store.read { reader in
-                try reader.transfers(caseID: caseID).filter {
-                    $0.destination == transfer.destination && ($0.kind == .case || $0.kind == .supplement) && $0.id <= transfer.id
-                }.count
             }
             guard let version = versions.first(where: { $0.version == ordinal }) else {
                 return skipped("version \(ordinal) of case \(record.caseNumber) is not stored")

@@ -15,8 +15,7 @@ extension Gateway {
     public func transferView(id: Int64) async throws -> JSONValue? {
         try await store.read { reader -> JSONValue? in
             guard let transfer = try reader.transfer(id: id) else { return nil }
-            var object = Gateway.transferJSON(transfer)
-            object.append("caseId", .string(transfer.caseID))
+            var object = Gateway.deadLetterJSON(transfer)
             object.append("contentType", .string(transfer.contentType))
             object.append("payloadSha256", .string(MessageLogEntry.digest(transfer.payload)))
             object.append("payload", .array(PayloadDiff.lines(transfer.payload, contentType: transfer.contentType).map(JSONValue.string)))

@@ -164,6 +164,9 @@ extension GatewayRouter {
         guard issues.isEmpty, let mode else { return Problem(issues: issues).response }
         let result = try await gateway.replay(ids: ids, filter: filter, mode: mode, dryRun: dryRun,
                                               operator: OperatorIdentity.current?.name ?? "?", reason: reason)
+        guard result.missing.isEmpty else {
+            return Problem(issues: result.missing.map { ValidationIssue(path: "$.transferIds", reason: "no transfer \($0)") }).response
+        }
         let items = result.items
         var counts: [String: Int] = [:]
         var list: [JSONValue] = []

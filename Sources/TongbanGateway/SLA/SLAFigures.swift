@@ -39,8 +39,11 @@ public struct SLAFigures: Sendable {
 
     /// The timelines of the cases created in `[from, to)` (either bound may be open), of one
     /// partner and one matter when given. Cases that were never accepted have none.
+    ///
+    /// - Parameter openOnly: skip decided and final cases before reading their histories (they
+    ///   can be neither overdue nor due soon).
     public static func timelines(store: any GatewayStore, partner: String?, matter: String?, from: Int64?, to: Int64?,
-                                 limit: Int = caseLimit) async throws -> [CaseTimeline] {
+                                 limit: Int = caseLimit, openOnly: Bool = false) async throws -> [CaseTimeline] {
         var timelines: [CaseTimeline] = []
         var after: Int64?
         var seen = 0
@@ -49,7 +52,7 @@ public struct SLAFigures: Sendable {
             let page = try await store.read { reader -> (cases: [CaseRecord], lines: [CaseTimeline]) in
                 let cases = try reader.cases(matching: CaseFilter(partner: partner, createdFrom: from, createdTo: to), after: cursor, limit: 500)
                 let lines = try cases.compactMap { record -> CaseTimeline? in
-                    guard matter == nil || record.matterCode == matter,
+                    guard matter == nil || record.matterCode == matter, !openOnly || !Self.isDecided(record.status),
                           let first = try reader.version(caseID: record.id, version: 1),
                           let limit = Self.timeLimit(of: first.canonical) else { return nil }
                     let history = try reader.statuses(caseID: record.id)
@@ -67,6 +70,12 @@ public struct SLAFigures: Sendable {
             after = page.cases.count == 500 ? page.cases.last?.seq : nil
         } while after != nil
         return timelines
+    }
+
+    /// Approved, denied, or in a final status: the case's clock has stopped for good.
+    static func isDecided(_ status: String?) -> Bool {
+        guard let status = status.flatMap(CaseStatus.init(rawValue:)) else { return false }
+        return status == .approved || status == .denied || status.isFinal
     }
 
     /// A canonical case's `timeLimit`; nil when it has none the clock can use.
