@@ -51,7 +51,7 @@ public protocol StoreReader {
     func transfers(caseID: String) throws -> [TransferRecord]
     func attempts(transferID: Int64) throws -> [AttemptRecord]
     /// Transfers to `destination` a worker may take now: `pending`, due by `now`, and with no
-    /// earlier transfer of the same case to the same destination still `pending` or `inFlight`
+    /// earlier transfer of the same case to the same destination still `pending`, `inFlight` or `held`
     /// (per-case order). Oldest (lowest id) first.
     func dueTransfers(destination: String, now: Int64, limit: Int) throws -> [TransferRecord]
     /// The earliest `nextAttemptAt` of the destination's pending transfers, nil when none.
@@ -120,7 +120,8 @@ public protocol StoreWriter: StoreReader {
     /// there is no such transfer.
     func updateTransfer(_ record: TransferRecord) throws
     /// Moves every `inFlight` transfer back to `pending` (due now): work a stopped or crashed
-    /// gateway had taken but not finished. Returns how many.
+    /// gateway had taken but not finished; those of a paused replay are `held` instead. Returns
+    /// how many.
     func releaseInFlight(now: Int64) throws -> Int
     /// Gives a feed transfer a new `feedSeq` after every other, so a reader past its old
     /// position sees it again (redelivery of an unacknowledged item). Only the position changes:
@@ -140,6 +141,16 @@ public protocol StoreWriter: StoreReader {
 
     /// Records a replay and the transfers it queued; assigns `id`.
     func insertReplay(_ record: ReplayRecord, transferIDs: [Int64]) throws -> ReplayRecord
+    /// Pauses replay `id`: records who, when and why, and moves its `pending` transfers to
+    /// `held`. Answers how many it held. Transfers out at that moment finish their attempt.
+    func pauseReplay(id: Int64, _ pause: ReplayRecord.Pause) throws -> Int
+    /// Ends a replay's pause: its `held` transfers are `pending` again, due at `now`. Answers how
+    /// many went back to the queue.
+    func resumeReplay(id: Int64, now: Int64) throws -> Int
+    /// Holds transfer `transferID` when it is `pending` and the latest replay that queued it is
+    /// paused: for a transfer that goes back to the queue (a retry, a feed redelivery) during
+    /// the pause.
+    func holdIfReplayPaused(transferID: Int64) throws
 
     /// Appends to the message log: numbers the entry after the last one and chains it to it, in
     /// this transaction, so entries follow the order of the commits that wrote them.

@@ -90,6 +90,9 @@ public enum TransferState: String, Sendable, Hashable, CaseIterable {
     case inFlight
     /// Handed out on a feed, waiting for the acknowledgement.
     case offered
+    /// Queued by a replay an operator paused: no worker takes it (nor any later transfer of its
+    /// case to the same destination) until the replay resumes, when it is `pending` again.
+    case held
     /// The destination took it.
     case delivered
     /// Failed permanently or ran out of attempts; kept for an operator.

@@ -209,6 +209,14 @@ extension SQLiteStore {
                 reason TEXT NOT NULL
             );
             """),
+        Migration(name: "0015-replay-pauses", sql: """
+            -- A replay an operator paused: who, when and why (null while it runs). Its transfers
+            -- wait as `held` meanwhile; the index finds the replays a transfer belongs to.
+            ALTER TABLE replays ADD COLUMN paused_at INTEGER;
+            ALTER TABLE replays ADD COLUMN paused_by TEXT;
+            ALTER TABLE replays ADD COLUMN pause_reason TEXT;
+            CREATE INDEX replay_transfers_transfer ON replay_transfers (transfer_id, replay_id);
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

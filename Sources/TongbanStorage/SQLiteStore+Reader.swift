@@ -33,7 +33,7 @@ enum ReaderSQL {
     static let transfersOfCase = "SELECT \(Columns.transfers) FROM transfers WHERE case_id = ? ORDER BY id"
     static let attempts = "SELECT \(Columns.attempts) FROM attempts WHERE transfer_id = ? ORDER BY number"
     /// The inner query only touches the two covering indexes; rows are read for the page alone.
-    /// Parameters: destination, pending, now, pending, inFlight, limit.
+    /// Parameters: destination, pending, now, pending, inFlight, held, limit.
     static let dueTransfers = """
         SELECT \(Columns.transfers) FROM transfers WHERE id IN (
             SELECT t.id FROM transfers AS t
@@ -41,7 +41,7 @@ enum ReaderSQL {
               AND NOT EXISTS (
                   SELECT 1 FROM transfers AS earlier
                   WHERE earlier.case_id = t.case_id AND earlier.destination = t.destination
-                    AND earlier.id < t.id AND earlier.state IN (?, ?))
+                    AND earlier.id < t.id AND earlier.state IN (?, ?, ?))
             ORDER BY t.id LIMIT ?)
         ORDER BY id
         """
@@ -128,8 +128,8 @@ extension SQLiteQueries {
     }
 
     func dueTransfers(destination: String, now: Int64, limit: Int) throws -> [TransferRecord] {
-        let pending = TransferState.pending.rawValue, inFlight = TransferState.inFlight.rawValue
-        return try db.query(ReaderSQL.dueTransfers, [destination, pending, now, pending, inFlight, limit],
+        let pending = TransferState.pending.rawValue, inFlight = TransferState.inFlight.rawValue, held = TransferState.held.rawValue
+        return try db.query(ReaderSQL.dueTransfers, [destination, pending, now, pending, inFlight, held, limit],
                             row: TransferRecord.init(row:))
     }
 

@@ -70,7 +70,9 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
     }
 
     func releaseInFlight(now: Int64) throws -> Int {
-        try db.execute(WriterSQL.releaseInFlight, [TransferState.pending.rawValue, now, TransferState.inFlight.rawValue])
+        let released = try db.execute(WriterSQL.releaseInFlight, [TransferState.pending.rawValue, now, TransferState.inFlight.rawValue])
+        try holdPausedReplays()
+        return released
     }
 
     func resequence(transferID: Int64) throws -> Int64 {

@@ -80,4 +80,45 @@ struct ReplayCommandTests {
             return ()
         }
     }
+
+    @Test func aReplayIsPausedAndResumedFromTheCommandLine() async throws {
+        try await EndToEnd.run { env in
+            try await env.control(["partner": "henan-tongbai", "permanentRate": 1])
+            var ids: [String] = []
+            var numbers: [String] = []
+            for _ in 1...2 {
+                numbers.append(env.caseNumber("hold"))
+                ids.append(try await env.submitAccepted(.tongbai, caseNumber: numbers.last!))
+            }
+            for id in ids {
+                _ = try await env.waitForCase(id, "dead letter") { view in view["transfers"]?.arrayValue?.first?["state"]?.stringValue == "dead" }
+            }
+            try await env.control(["partner": "henan-tongbai", "permanentRate": 0])
+            let gateway = ["--gateway", env.gatewayURL]
+            // The partner paused first, so nothing of the replay goes out before the replay's own pause.
+            #expect(try Self.tongban(["partners", "pause", "henan-tongbai", "--reason", "set up"] + gateway).status == 0)
+            let replayed = try Self.tongban(["replay", "--destination", "henan-tongbai", "--mode", "resend", "--reason", "桐柏 fixed it"] + gateway)
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            let replay = try #require(replayed.stdout.firstMatch(of: /replay (\d+): `tongban replay pause/).map { String($0.1) }, "\(replayed.stdout)")
+
+            let paused = try Self.tongban(["replay", "pause", replay, "--reason", "桐柏 asked us to wait until 14:00"] + gateway)
+            #expect(paused.status == 0, "\(paused.stderr)")
+            #expect(paused.stdout.contains("replay \(replay) paused; 2 held, 0/2 delivered, 0 failed, 2 waiting (2 held)"), "\(paused.stdout)")
+            #expect(try Self.tongban(["partners", "resume", "henan-tongbai", "--reason", "set up done"] + gateway).status == 0)
+            try await Task.sleep(for: .seconds(1))
+            let status = try Self.tongban(["replay", "status", replay] + gateway)
+            #expect(status.stdout.contains("0/2 delivered, 0 failed, 2 waiting (2 held)"), "\(status.stdout)")
+            #expect(status.stdout.contains("by duty: 桐柏 asked us to wait until 14:00"), "\(status.stdout)")
+            for number in numbers { #expect(try await env.heldCase(.tongbai, number) == nil, "\(number) not sent while held") }
+
+            let twice = try Self.tongban(["replay", "pause", replay, "--reason", "again"] + gateway)
+            #expect(twice.status != 0 && twice.stderr.contains("already paused"), "\(twice.stderr)")
+            let resumed = try Self.tongban(["replay", "resume", replay, "--reason", "14:00"] + gateway)
+            #expect(resumed.status == 0 && resumed.stdout.contains("replay \(replay) resumed"), "\(resumed.stderr)")
+            let watched = try Self.tongban(["replay", "status", replay, "--watch"] + gateway)
+            #expect(watched.stdout.contains("2/2 delivered, 0 failed, 0 waiting"), "\(watched.stdout)")
+            for number in numbers { #expect(try await env.heldCase(.tongbai, number) != nil, "\(number) reached 桐柏") }
+            return ()
+        }
+    }
 }

@@ -159,6 +159,41 @@ struct ConsoleTests {
         #expect(try await harness.transfers(of: caseID).first?.state == .closed)
     }
 
+    @Test("an operator pauses and resumes a replay from its page (reason required); a viewer sees the pause but no form")
+    func replayPauseForm() async throws {
+        let harness = try await GatewayHarness(extraYAML: Self.operators)
+        let caseID = try await DeliveryTests.submit(harness)
+        _ = try await DeadLetterTests.deliver(harness.gateway, clock: harness.clock, answering: .malformed)
+        let dead = try #require(try await harness.transfers(of: caseID).first)
+        let replay = try #require(try await harness.gateway.replay(ids: [dead.id], filter: nil, mode: .resend, dryRun: false,
+                                                                  operator: "duty", reason: "resend").record).id
+        try await harness.application().test(.router) { client in
+            let duty = try #require(try await Self.login(client, "duty").browser)
+            let page = try await Self.get(client, "/console/replays/\(replay)", as: duty)
+            #expect(page.body.text.contains("action=\"/console/replays/\(replay)/pause\""))
+            let blank = try await Self.post(client, "/console/replays/\(replay)/pause", as: duty, [("csrf", duty.csrf), ("reason", " ")])
+            #expect(blank.status == .unprocessableContent)
+            let noToken = try await Self.post(client, "/console/replays/\(replay)/pause", as: duty, [("reason", "wait")])
+            #expect(noToken.status == .forbidden)
+            let paused = try await Self.post(client, "/console/replays/\(replay)/pause", as: duty, [("csrf", duty.csrf), ("reason", "桐柏 asks us to wait")])
+            #expect(paused.status == .seeOther)
+            let shown = try await Self.get(client, "/console/replays/\(replay)", as: duty)
+            #expect(shown.body.text.contains("by duty: 桐柏 asks us to wait") && shown.body.text.contains("<td>held</td><td>1</td>"), "\(shown.body.text)")
+            #expect(shown.body.text.contains("action=\"/console/replays/\(replay)/resume\""))
+
+            let viewer = try #require(try await Self.login(client, "watcher").browser)
+            let seen = try await Self.get(client, "/console/replays/\(replay)", as: viewer)
+            #expect(seen.body.text.contains("Paused since") && !seen.body.text.contains("/resume\""))
+            #expect(try await Self.post(client, "/console/replays/\(replay)/resume", as: viewer, [("csrf", viewer.csrf), ("reason", "x")]).status == .forbidden)
+
+            let again = try await Self.post(client, "/console/replays/\(replay)/pause", as: duty, [("csrf", duty.csrf), ("reason", "twice")])
+            #expect(again.status == .conflict && again.body.text.contains("already paused"))
+            let resumed = try await Self.post(client, "/console/replays/\(replay)/resume", as: duty, [("csrf", duty.csrf), ("reason", "go")])
+            #expect(resumed.status == .seeOther)
+        }
+        #expect(try await harness.transfers(of: caseID).first?.state == .pending)
+    }
+
     @Test("markup in stored data comes out escaped: a dead letter's lastError and a typed login name")
     func escaping() async throws {
         let harness = try await GatewayHarness(extraYAML: Self.operators)

@@ -127,6 +127,9 @@ struct DestinationControlTests {
         #expect(try await service.claim(4, now: clock.millis).isEmpty)
         let view = try await restarted.destinationsOperationsView()["items"]?.arrayValue?.first
         #expect(view?["pause"]?["reason"]?.stringValue == "maintenance")
+        let scraped = MetricsExposition(String(decoding: try await restarted.metricsExposition(), as: UTF8.self))
+        #expect(scraped.value("tongban_destination_paused", ["destination": "henan-tongbai"]) == 1)
+        #expect(scraped.value("tongban_destination_paused", ["destination": "local"]) == 0)
         guard case .done = try await restarted.resume(destination: "henan-tongbai", operator: "duty", reason: "done") else {
             throw DeliveryTests.Failure("not resumed")
         }

@@ -88,7 +88,7 @@ import Testing
             }
             #expect(a?.state == .pending)
             #expect(a?.nextAttemptAt == 5_000)
-            #expect(counts == [2, 0, 1, 0, 0, 0])  // pending, inFlight, offered, delivered, dead, closed
+            #expect(counts == [2, 0, 1, 0, 0, 0, 0])  // pending, inFlight, offered, held, delivered, dead, closed
             #expect(due.map(\.messageID) == ["a"])
             #expect(try await store.write { try $0.releaseInFlight(now: 6_000) } == 0)
         }

@@ -126,11 +126,34 @@ extension Console {
             guard let count = progress["states"]?[state.rawValue]?.integerValue, count > 0 else { continue }
             states.append(["state": state.rawValue, "count": String(count)])
         }
-        return page("replay-progress", title: "Replay \(id)", session: session, [
-            "createdAt": progress["createdAt"]?.stringValue ?? "", "operator": progress["operator"]?.stringValue ?? "",
+        var values: [String: Any] = [
+            "id": String(id), "createdAt": progress["createdAt"]?.stringValue ?? "", "operator": progress["operator"]?.stringValue ?? "",
             "mode": progress["mode"]?.stringValue ?? "", "reason": progress["reason"]?.stringValue ?? "",
             "done": progress["done"] == .bool(true), "states": states,
-        ])
+        ]
+        if let pause = progress["pause"], pause != .null {
+            values["pause"] = ["since": pause["since"]?.stringValue ?? "", "by": pause["by"]?.stringValue ?? "", "reason": pause["reason"]?.stringValue ?? ""]
+        }
+        return page("replay-progress", title: "Replay \(id)", session: session, values)
+    }
+
+    /// Pauses or resumes a replay (`pause` true or false); the reason is required, as in the API.
+    func steerReplay(_ id: Int64?, pause: Bool, _ request: Request) async throws -> Response {
+        switch try await admit(request, needsOperator: true) {
+        case .refused(let response): return response
+        case .admitted(let session, let form):
+            guard let id else { return refusal(session, .notFound, "No such replay.") }
+            guard let reason = form["reason"], reason.count <= 500 else {
+                return refusal(session, .unprocessableContent, "Say why (at most 500 characters): the reason goes into the message log.")
+            }
+            let outcome = pause ? try await gateway.pauseReplay(id: id, operator: session.name, reason: reason)
+                                : try await gateway.resumeReplay(id: id, operator: session.name, reason: reason)
+            switch outcome {
+            case .done: return redirect("/console/replays/\(id)")
+            case .unknown: return refusal(session, .notFound, "No such replay.")
+            case .conflict(let why): return refusal(session, .conflict, why.prefix(1).uppercased() + why.dropFirst() + ".")
+            }
+        }
     }
 
     static func replayItem(_ item: ReplayItem) -> [String: Any] {

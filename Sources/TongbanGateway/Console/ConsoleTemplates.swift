@@ -141,7 +141,15 @@ enum ConsoleTemplates {
         {{> header}}
         <p>Started {{createdAt}} by {{operator}} ({{mode}}): {{reason}}</p>
         <p class="{{#done}}ok{{/done}}">{{#done}}Done: nothing is waiting.{{/done}}{{^done}}Still waiting for delivery.{{/done}}</p>
+        {{#pause}}<p class="error">Paused since {{since}} by {{by}}: {{reason}}. Its waiting transfers are held.</p>{{/pause}}
         <table><tr><th>State</th><th>Transfers</th></tr>{{#states}}<tr><td>{{state}}</td><td>{{count}}</td></tr>{{/states}}</table>
+        {{#canOperate}}{{^done}}
+        <form method="post" action="/console/replays/{{id}}/{{#pause}}resume{{/pause}}{{^pause}}pause{{/pause}}"><fieldset>
+        <legend>{{#pause}}Resume: the held transfers go out{{/pause}}{{^pause}}Pause: hold the waiting transfers{{/pause}}</legend>
+        <input type="hidden" name="csrf" value="{{session.csrf}}">
+        <label>Reason <input name="reason" required maxlength="500" size="60"></label>
+        <button type="submit">{{#pause}}Resume{{/pause}}{{^pause}}Pause{{/pause}}</button></fieldset></form>
+        {{/done}}{{/canOperate}}
         <p><a href="/console/log">The message log</a> shows each transfer's replay and attempts.</p>
         {{> footer}}
         """),

@@ -12,6 +12,12 @@ extension GatewayRouter {
         group.get("dead-letters") { request, _ in try await console.signedIn(request) { try await console.deadLetters(request, $0) } }
         group.get("transfers/:id") { request, context in try await console.signedIn(request) { try await console.transfer(context.parameters.get("id", as: Int64.self), $0) } }
         group.post("transfers/:id/close") { request, context in try await console.close(context.parameters.get("id", as: Int64.self), request) }
+        group.post("replays/:id/pause") { request, context in
+            try await console.steerReplay(context.parameters.get("id", as: Int64.self), pause: true, request)
+        }
+        group.post("replays/:id/resume") { request, context in
+            try await console.steerReplay(context.parameters.get("id", as: Int64.self), pause: false, request)
+        }
         group.get("replay") { request, _ in try await console.signedIn(request) { console.replayForm(request, $0) } }
         group.post("replay") { request, _ in try await console.replay(request) }
         group.get("replays/:id") { request, context in try await console.signedIn(request) { try await console.replayProgress(context.parameters.get("id", as: Int64.self), $0) } }

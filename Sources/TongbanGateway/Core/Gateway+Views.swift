@@ -47,7 +47,7 @@ extension Gateway {
         switch first.state {
         case .delivered: return "sent"
         case .dead, .closed: return "deliveryFailed"
-        case .pending, .inFlight, .offered: return "queued"
+        case .pending, .inFlight, .offered, .held: return "queued"
         }
     }
 

@@ -243,6 +243,8 @@ final class DeliveryService: Service {
                         answerDigest: sent.answer.map(MessageLogEntry.digest), httpStatus: httpStatus,
                         result: code.map { "\(outcome.rawValue) \($0)" } ?? outcome.rawValue, actor: "worker"))
                     try writer.updateTransfer(updated)
+                    // A retry of a transfer whose replay an operator paused waits for the resume.
+                    if updated.state == .pending { try writer.holdIfReplayPaused(transferID: updated.id) }
                     return updated.state
                 }
             } catch {

@@ -68,13 +68,14 @@ extension Gateway {
             try destinations.map { destination in
                 (pending: try reader.transferCount(destination: destination, state: .pending),
                  dead: try reader.transferCount(destination: destination, state: .dead),
-                 oldest: try reader.oldestPendingCreatedAt(destination: destination))
+                 oldest: try reader.oldestPendingCreatedAt(destination: destination),
+                 paused: try reader.pause(destination: destination) != nil)
             }
         }
         for (destination, row) in zip(destinations, rows) {
             metrics.update(destination: destination, GatewayMetrics.DestinationSnapshot(
                 pending: row.pending, dead: row.dead, oldestPendingAgeMillis: row.oldest.map { now - $0 } ?? 0,
-                breaker: breakers[destination]?.state(now: now)))
+                breaker: breakers[destination]?.state(now: now), paused: row.paused))
         }
         return metrics.render()
     }

@@ -45,6 +45,9 @@ extension GatewayMetrics {
     public static let breakerState = Series(
         name: "tongban_breaker_state", kind: .gauge, labels: ["destination"],
         help: "Circuit breaker of each pushed destination: 0 closed, 1 half-open, 2 open.")
+    public static let destinationPaused = Series(
+        name: "tongban_destination_paused", kind: .gauge, labels: ["destination"],
+        help: "1 while an operator has paused delivery to the destination (a maintenance window), else 0.")
     public static let replaysTotal = Series(
         name: "tongban_replays_total", kind: .counter, labels: ["destination", "mode"],
         help: "Dead letters an operator put back in the queue, by destination and mode (resend, retranslate).")
@@ -55,7 +58,7 @@ extension GatewayMetrics {
     /// Every series, in the order docs/operations.md lists them.
     public static let series: [Series] = [
         casesTotal, inboundCasesTotal, transferAttemptsTotal, attemptDurationSeconds, deadLettersTotal, deadLetters,
-        queueDepth, queueOldestAgeSeconds, breakerState, replaysTotal, overdueCases,
+        queueDepth, queueOldestAgeSeconds, breakerState, destinationPaused, replaysTotal, overdueCases,
     ]
 
     /// Upper bounds of `tongban_attempt_duration_seconds`: a partner answers in tens of

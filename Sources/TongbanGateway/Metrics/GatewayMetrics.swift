@@ -30,6 +30,7 @@ public final class GatewayMetrics: Sendable {
     let deadLetters: [String: Gauge]
     let queueDepth: [String: Gauge]
     let queueOldestAge: [String: Gauge]
+    let destinationPaused: [String: Gauge]
     let breakerState: [String: Gauge]
     let replays: [String: [ReplayMode: Counter]]
     let overdueCases: [String: Gauge]
@@ -76,6 +77,7 @@ public final class GatewayMetrics: Sendable {
         deadLetters = gauges(Self.deadLetters, destinations)
         queueDepth = gauges(Self.queueDepth, destinations)
         queueOldestAge = gauges(Self.queueOldestAgeSeconds, destinations)
+        destinationPaused = gauges(Self.destinationPaused, destinations)
         breakerState = gauges(Self.breakerState, pushedDestinations)
         replays = counters(Self.replaysTotal, destinations, ReplayMode.self)
         overdueCases = gauges(Self.overdueCases, partners)
@@ -129,6 +131,7 @@ public final class GatewayMetrics: Sendable {
         var oldestPendingAgeMillis: Int64
         /// Nil for destinations without a breaker (a feed).
         var breaker: CircuitBreaker.State?
+        var paused: Bool
     }
 
     /// Sets the store and breaker gauges of `destination`.
@@ -137,6 +140,7 @@ public final class GatewayMetrics: Sendable {
         deadLetters[destination]?.set(Double(snapshot.dead))
         queueOldestAge[destination]?.set(Double(max(snapshot.oldestPendingAgeMillis, 0)) / 1000)
         if let state = snapshot.breaker { breakerState[destination]?.set(Self.breakerValue(state)) }
+        destinationPaused[destination]?.set(snapshot.paused ? 1.0 : 0.0)
     }
 
     /// The registry in Prometheus text format.

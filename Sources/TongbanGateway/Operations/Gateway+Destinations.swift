@@ -1,13 +1,14 @@
 import TongbanCore
 import TongbanStorage
 
-/// What became of an operator's action on a destination.
-public enum DestinationAction: Sendable {
-    /// Done: the destination as `GET /ops/v1/destinations` shows it now.
+/// What became of an operator's action on a destination or a replay.
+public enum OperatorActionOutcome: Sendable {
+    /// Done: the destination as `GET /ops/v1/destinations` shows it now, or the replay as
+    /// `GET /ops/v1/replays/{id}` does.
     case done(JSONValue)
-    /// No destination has that name (a partner's, or `local`).
+    /// No destination has that name (a partner's, or `local`), or no replay that id.
     case unknown
-    /// Not possible in the destination's state; the text says why.
+    /// Not possible in the destination's or replay's state; the text says why.
     case conflict(String)
 }
 
@@ -54,7 +55,7 @@ extension Gateway {
     /// queueing, so the backlog drains in order on resume. The pause and its message log entry
     /// (the operator's name and reason) are one transaction; the pause is in the store, so a
     /// restart keeps it.
-    public func pause(destination name: String, operator person: String, reason: String) async throws -> DestinationAction {
+    public func pause(destination name: String, operator person: String, reason: String) async throws -> OperatorActionOutcome {
         guard destinationNames.contains(name) else { return .unknown }
         let now = clock.nowMillis()
         let refused = try await store.write { writer -> String? in
@@ -74,7 +75,7 @@ extension Gateway {
 
     /// Ends a pause; the destination's workers are woken at once and its backlog goes out in
     /// queue order (per case, as always). Logged like the pause, with when and by whom it began.
-    public func resume(destination name: String, operator person: String, reason: String) async throws -> DestinationAction {
+    public func resume(destination name: String, operator person: String, reason: String) async throws -> OperatorActionOutcome {
         guard destinationNames.contains(name) else { return .unknown }
         let now = clock.nowMillis()
         let resumed = try await store.write { writer -> Bool in
@@ -96,7 +97,7 @@ extension Gateway {
     /// breaker lives in memory, so the message log entry is committed first and the breaker
     /// changed after it: an action that is not logged did not happen.
     public func openBreaker(destination name: String, for duration: Duration, operator person: String,
-                            reason: String) async throws -> DestinationAction {
+                            reason: String) async throws -> OperatorActionOutcome {
         guard destinationNames.contains(name) else { return .unknown }
         guard let breaker = breakers[name] else {
             return .conflict("\(name) has no breaker: the hub fetches its feed, nothing is pushed to it; pause it instead")
@@ -115,7 +116,7 @@ extension Gateway {
 
     /// Closes a destination's breaker by hand and clears its failure count (a forced open ends
     /// too); its workers are woken at once. Logged first, like `openBreaker`.
-    public func resetBreaker(destination name: String, operator person: String, reason: String) async throws -> DestinationAction {
+    public func resetBreaker(destination name: String, operator person: String, reason: String) async throws -> OperatorActionOutcome {
         guard destinationNames.contains(name) else { return .unknown }
         guard let breaker = breakers[name] else {
             return .conflict("\(name) has no breaker: the hub fetches its feed, nothing is pushed to it")

@@ -40,17 +40,22 @@ extension Gateway {
 }
 
 extension Gateway {
-    /// A replay's progress: who started it, why, and how many of its transfers are in each state
-    /// (`done` once none is waiting or out).
+    /// A replay's progress: who started it, why, how many of its transfers are in each state
+    /// (`done` once none is waiting, held or out), and who paused it, if anyone did.
     public func replayProgress(id: Int64) async throws -> JSONValue? {
         guard let (record, states) = try await store.read({ reader in try reader.replay(id: id) }) else { return nil }
         var counts = JSONObject()
         for state in TransferState.allCases { counts.append(state.rawValue, .int(Int64(states[state] ?? 0))) }
-        let waiting = (states[.pending] ?? 0) + (states[.inFlight] ?? 0) + (states[.offered] ?? 0)
+        let pause: JSONValue = record.pause.map { pause in
+            .object(JSONObject([
+                ("since", .string(Gateway.timestamp(pause.at).rfc3339())), ("by", .string(pause.by)), ("reason", .string(pause.reason)),
+            ]))
+        } ?? .null
         return .object(JSONObject([
             ("id", .int(record.id)), ("createdAt", .string(Gateway.timestamp(record.createdAt).rfc3339())),
             ("operator", .string(record.operatorName)), ("reason", .string(record.reason)), ("mode", .string(record.mode)),
-            ("total", .int(Int64(states.values.reduce(0, +)))), ("states", .object(counts)), ("done", .bool(waiting == 0)),
+            ("total", .int(Int64(states.values.reduce(0, +)))), ("states", .object(counts)), ("done", .bool(Self.waiting(states) == 0)),
+            ("paused", .bool(record.pause != nil)), ("pause", pause),
         ]))
     }
 }

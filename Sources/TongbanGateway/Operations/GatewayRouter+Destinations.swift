@@ -39,7 +39,7 @@ extension GatewayRouter {
     /// the body has a reason and, for `holding`, a valid `for` (422 naming each field), then the
     /// action itself (409 when the destination's state does not allow it).
     func destinationAction(_ request: Request, _ context: Context, holding: Bool = false,
-                           _ action: (String, String, String, Duration) async throws -> DestinationAction) async throws -> Response {
+                           _ action: (String, String, String, Duration) async throws -> OperatorActionOutcome) async throws -> Response {
         let name = try context.parameters.require("name")
         guard gateway.destinationNames.contains(name) else { return Self.unknownDestination(name, gateway: gateway) }
         let body = try await request.bytes(limit: maxBody)

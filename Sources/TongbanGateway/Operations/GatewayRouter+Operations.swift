@@ -38,6 +38,16 @@ extension GatewayRouter {
             }
             return Reply.json(progress)
         }
+        group.post("replays/:id/pause") { request, context in
+            try await self.replayAction(request, context) { id, person, reason in
+                try await self.gateway.pauseReplay(id: id, operator: person, reason: reason)
+            }
+        }
+        group.post("replays/:id/resume") { request, context in
+            try await self.replayAction(request, context) { id, person, reason in
+                try await self.gateway.resumeReplay(id: id, operator: person, reason: reason)
+            }
+        }
         group.get("sla") { request, _ in
             try await self.sla(request)
         }
@@ -81,6 +91,23 @@ extension GatewayRouter {
             return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: "say why: the reason goes into the message log")]))
         }
         return .success(text)
+    }
+
+    /// Pausing or resuming a replay: 404 for an unknown replay, 422 without a reason, 409 when
+    /// the replay's state does not allow it, else the replay's progress.
+    func replayAction(_ request: Request, _ context: Context,
+                      _ action: (Int64, String, String) async throws -> OperatorActionOutcome) async throws -> Response {
+        guard let id = Int64(try context.parameters.require("id")) else { return Reply.problem(.notFound, title: "No such replay") }
+        let reason: String
+        switch Self.reason(try await request.bytes(limit: maxBody), required: true) {
+        case .success(let text): reason = text ?? ""
+        case .failure(let problem): return problem.response
+        }
+        switch try await action(id, OperatorIdentity.current?.name ?? "?", reason) {
+        case .done(let progress): return Reply.json(progress)
+        case .unknown: return Reply.problem(.notFound, title: "No such replay")
+        case .conflict(let why): return Reply.problem(.conflict, title: "Not possible now", detail: why)
+        }
     }
 
     func deadLetters(_ request: Request) async throws -> Response {

@@ -66,6 +66,7 @@ struct HubEndpoint: Sendable {
                 item.feedSeq = try writer.resequence(transferID: stale.id)
                 item.state = .pending
                 try writer.updateTransfer(item)
+                try writer.holdIfReplayPaused(transferID: item.id)
             }
             var page = try writer.feed(destination: name, after: cursor, limit: pageSize)
             for index in page.indices {
@@ -89,7 +90,7 @@ struct HubEndpoint: Sendable {
         let results = try await gateway.store.write { writer -> [HubMessages.ItemResult] in
             try ids.map { id in
                 guard var transfer = try writer.transfer(destination: name, messageID: id) else { return .failed(id, "unknown msg_id", retry: false) }
-                if transfer.state == .offered || transfer.state == .pending {
+                if [.offered, .pending, .held].contains(transfer.state) {
                     try writer.insertAttempt(AttemptRecord(transferID: transfer.id, number: max(transfer.attempts, 1), startedAt: transfer.handedOutAt ?? now,
                                                            durationMillis: now - (transfer.handedOutAt ?? now), outcome: .delivered,
                                                            httpStatus: nil, partnerCode: "ack", detail: "acknowledged by the hub"))
