@@ -53,6 +53,8 @@ let package = Package(
             "TongbanMappings", "TongbanStorage", "TongbanHTTPClient", "TongbanPartners",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            // SIGHUP: reload the configuration's secrets without a restart.
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             // Metrics: one Prometheus registry per gateway (CoreMetrics is the handle API it implements).
             .product(name: "Prometheus", package: "swift-prometheus"),

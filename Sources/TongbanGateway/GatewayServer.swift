@@ -10,14 +10,18 @@ import TongbanStorage
 /// `tongban serve`: opens the store and applies migrations before anything listens, releases
 /// work a previous run left in flight, then runs the HTTP server and every delivery worker and
 /// poller as services of one group. SIGTERM or SIGINT stops the server first (no new intake),
-/// then lets in-flight deliveries finish within the configured grace.
+/// then lets in-flight deliveries finish within the configured grace; SIGHUP reloads the
+/// configuration's secrets (`ConfigurationReloader`).
 public struct GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
+    /// Where `configuration` came from: SIGHUP reloads its secrets. Nil: no reload.
+    let configurationFile: URL?
     let logger: Logger
     let clock: GatewayClock
 
-    public init(configuration: GatewayConfiguration, logger: Logger = Logger(label: "tongban"), clock: GatewayClock = .system) {
+    public init(configuration: GatewayConfiguration, file: URL? = nil, logger: Logger = Logger(label: "tongban"), clock: GatewayClock = .system) {
         self.configuration = configuration
+        self.configurationFile = file
         self.logger = logger
         self.clock = clock
     }
@@ -87,7 +91,7 @@ public struct GatewayServer: Sendable {
                 let pacer = RequestPacer(requestsPerSecond: settings.requestsPerSecond)
                 workers.append(DeliveryService(
                     destination: settings.name, gateway: gateway,
-                    channel: APASChannel(baseURL: settings.baseURL!, appID: settings.appID!, secret: settings.appSecret!.bytes),
+                    channel: APASChannel(baseURL: settings.baseURL!, appID: settings.appID!, secret: { [name = settings.name] in gateway.credentials.partners[name]?.appSecret ?? [] }),
                     client: partnerClient, workers: settings.workers, retry: settings.retry,
                     breaker: gateway.breakers[settings.name]!, pollInterval: settings.pollInterval, pacer: pacer, logger: partnerLogger))
                 workers.append(APASPoller(gateway: gateway, partner: mapping, settings: settings, client: partnerClient, pacer: pacer, logger: partnerLogger))
@@ -97,6 +101,9 @@ public struct GatewayServer: Sendable {
         }
 
         workers.append(MessageLogPurger(gateway: gateway, logger: logger))
+        if let configurationFile {
+            workers.append(ConfigurationReloader(file: configurationFile, gateway: gateway, clients: clients, logger: logger))
+        }
         workers.append(SLAWatch(gateway: gateway, logger: logger))
 
         let app = Application(

@@ -27,6 +27,13 @@ public final class CurlHTTPClient: HTTPClient {
         try await withCheckedContinuation { pool.submit(request, completion: $0) }.get()
     }
 
+    /// Closes the kept-alive connections (each worker thread before its next request): new
+    /// connections read the certificate, key and CA files again. For a rotation: replace the
+    /// files at their configured paths, then renew.
+    public func renewConnections() {
+        pool.renewConnections()
+    }
+
     /// Stops the client gracefully: requests already queued still run to completion, requests
     /// submitted from now on fail with `HTTPClientError.shutDown`. Returns once every worker
     /// thread has exited and closed its connections.

@@ -18,6 +18,8 @@ final class CurlWorkerPool: @unchecked Sendable {
     private var queue: [Job] = []
     private var queueHead = 0
     private var isShuttingDown = false
+    /// Bumped by `renewConnections`; a thread whose handle is older replaces it before its next job.
+    private var generation = 0
     private var runningWorkers: Int
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -27,7 +29,7 @@ final class CurlWorkerPool: @unchecked Sendable {
             let thread = Thread { [self] in
                 // Set from the thread itself: Linux names only the calling thread (15 bytes at most).
                 Thread.current.name = "tb-http-\(index)"
-                work(with: CurlEasyHandle(configuration: configuration))
+                work(configuration)
                 workerFinished()
             }
             thread.start()
@@ -72,14 +74,30 @@ final class CurlWorkerPool: @unchecked Sendable {
         }
     }
 
-    private func work(with handle: CurlEasyHandle) {
-        while let job = nextJob() {
+    /// Makes every thread close its connections and start a fresh handle before its next
+    /// request, so new certificate, key or CA files (replaced at the same paths) are read and no
+    /// TLS session of the old ones is resumed. Requests under way finish on their connection.
+    func renewConnections() {
+        condition.lock()
+        generation += 1
+        condition.unlock()
+    }
+
+    private func work(_ configuration: CurlHTTPClient.Configuration) {
+        var handle = CurlEasyHandle(configuration: configuration)
+        var handleGeneration = 0
+        while let (job, current) = nextJob() {
+            if current != handleGeneration {
+                handle = CurlEasyHandle(configuration: configuration)
+                handleGeneration = current
+            }
             job.completion.resume(returning: handle.perform(job.request))
         }
     }
 
-    /// The oldest queued job; nil once shutdown has begun and the queue is empty.
-    private func nextJob() -> Job? {
+    /// The oldest queued job and the current generation; nil once shutdown has begun and the
+    /// queue is empty.
+    private func nextJob() -> (Job, Int)? {
         condition.lock()
         defer { condition.unlock() }
         while queueHead == queue.count {
@@ -95,7 +113,7 @@ final class CurlWorkerPool: @unchecked Sendable {
             queue.removeFirst(queueHead)
             queueHead = 0
         }
-        return job
+        return (job, generation)
     }
 
     private func workerFinished() {

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         do {
-            try await GatewayServer(configuration: configuration).run { port in
+            try await GatewayServer(configuration: configuration, file: URL(fileURLWithPath: config)).run { port in
                 Logger(label: "tongban").notice("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
             }
         } catch let problem as GatewayServer.StartupProblem {

@@ -19,6 +19,8 @@ final class GatewayHarness: Sendable {
     static let start: Int64 = 1_795_370_400_000
 
     let directory: URL
+    /// The configuration the gateway started with, for tests that reload a changed copy.
+    let yaml: String
     let store: SQLiteStore
     let gateway: Gateway
     let clock = TestClock()
@@ -54,6 +56,7 @@ final class GatewayHarness: Sendable {
               - {sha256: e2c97d2b4008d0069ed26b4305e0511d1ded6757fc78ee7a6d7c56eb3976e054}
         \(extraYAML)
         """
+        self.yaml = yaml
         let configuration = try GatewayConfiguration.parse(yaml, file: "test.yaml", environment: [:])
         store = try SQLiteStore(path: directory.appendingPathComponent("tongban.sqlite").path)
         _ = try await store.migrate()

@@ -31,6 +31,36 @@ import TongbanHTTPClient
         }
     }
 
+    @Test("a rotated certificate, replaced at the same paths, is presented once the connections are renewed; until then the kept-alive connection goes on")
+    func aCertificateRotationTakesEffectOnRenewal() async throws {
+        try await Self.withPartner { certificates, server in
+            let certificate = certificates.directory.appendingPathComponent("in-use.crt").path
+            let key = certificates.directory.appendingPathComponent("in-use.key").path
+            func install(_ identity: TestCertificates.Identity) throws {
+                for (source, target) in [(identity.certificate, certificate), (identity.key, key)] {
+                    let staged = target + ".new"
+                    try? FileManager.default.removeItem(atPath: staged)
+                    try FileManager.default.copyItem(atPath: source, toPath: staged)
+                    _ = rename(staged, target) // atomic, as the runbook says to replace them
+                }
+            }
+            try install(certificates.client)
+            let client = try CurlHTTPClient(configuration: .init(
+                connections: 1, clientCertificatePath: certificate, clientKeyPath: key, caBundlePath: certificates.caBundle))
+            let first = try await client.execute(Self.request(to: server))
+            try install(certificates.rotatedClient)
+            let kept = try await client.execute(Self.request(to: server))
+            client.renewConnections()
+            let renewed = try await client.execute(Self.request(to: server))
+            await client.shutdown()
+
+            #expect(first.header("X-Client-CN") == TestCertificates.clientCommonName)
+            #expect(kept.header("X-Client-CN") == TestCertificates.clientCommonName, "the open connection keeps its handshake")
+            #expect(renewed.header("X-Client-CN") == TestCertificates.rotatedCommonName)
+            #expect(server.refusedHandshakes == [])
+        }
+    }
+
     @Test(arguments: [MutualTLSTestServer.TLSVersion.tls12, .tls13])
     func aPartnerWithoutOurClientCertificateRefusesTheConnection(version: MutualTLSTestServer.TLSVersion) async throws {
         try await Self.withPartner(maximumVersion: version) { certificates, server in

@@ -23,8 +23,11 @@ struct TestCertificates: Sendable {
     let client: Identity
     /// `CN=tongban-gateway` as well but signed by the other CA, so only the issuer differs.
     let otherCAClient: Identity
+    /// The gateway's next certificate from the trusted CA, `CN=tongban-gateway-2027`: a rotation.
+    let rotatedClient: Identity
 
     static let clientCommonName = "tongban-gateway"
+    static let rotatedCommonName = "tongban-gateway-2027"
 
     /// Makes the whole set, off the cooperative threads; the caller removes it with `remove()`.
     static func make() async throws -> TestCertificates {
@@ -46,7 +49,8 @@ struct TestCertificates: Sendable {
                 server: try maker.leaf("server", commonName: "partner", extensions: "server", signedBy: ca),
                 misnamedServer: try maker.leaf("misnamed-server", commonName: "partner", extensions: "misnamed_server", signedBy: ca),
                 client: try maker.leaf("client", commonName: clientCommonName, extensions: "client", signedBy: ca),
-                otherCAClient: try maker.leaf("other-ca-client", commonName: clientCommonName, extensions: "client", signedBy: otherCA)
+                otherCAClient: try maker.leaf("other-ca-client", commonName: clientCommonName, extensions: "client", signedBy: otherCA),
+                rotatedClient: try maker.leaf("rotated-client", commonName: rotatedCommonName, extensions: "client", signedBy: ca)
             )
         } catch {
             try? FileManager.default.removeItem(at: directory)

@@ -147,7 +147,7 @@ extension PartnerConfiguration {
                       environment: [String: String]) throws(MappingError) -> Self {
         let fields = try node.fields(
             allowed: ["protocol", "baseURL", "transport", "retry", "workers", "appId", "appSecret", "partnerAppId",
-                      "partnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens"],
+                      "partnerSecret", "previousPartnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens"],
             required: ["protocol"])
         let protocolNode = try fields.required("protocol")
         let protocolName = try protocolNode.string()
@@ -167,6 +167,7 @@ extension PartnerConfiguration {
             pollInterval: try fields["pollInterval"]?.duration() ?? .seconds(300),
             requestsPerSecond: try fields["requestsPerSecond"]?.positiveInt() ?? 10,
             tokenDigests: [])
+        partner.previousPartnerSecret = try fields["previousPartnerSecret"].map { n throws(MappingError) in try n.secret(environment) }
         if let tokens = fields["tokens"] {
             for item in try tokens.sequence("a list of token digests") {
                 let token = try item.fields(allowed: ["sha256"], required: ["sha256"])

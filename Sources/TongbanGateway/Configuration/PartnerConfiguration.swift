@@ -27,6 +27,9 @@ public struct PartnerConfiguration: Sendable {
     /// APAS: the partner's app id and secret, for what it receives.
     public var partnerAppID: String?
     public var partnerSecret: Secret?
+    /// APAS: the partner's previous secret, still accepted while a rotation overlaps; remove it
+    /// (and reload) once the partner signs with the new one only.
+    public var previousPartnerSecret: Secret? = nil
     /// APAS: how often an open case's status is polled; at least `minimumPollInterval` (5
     /// minutes, Zaoyang's documented rule, unless a test partner allows faster polling).
     public var pollInterval: Duration

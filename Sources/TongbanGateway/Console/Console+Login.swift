@@ -24,7 +24,7 @@ extension Console {
             return refusal(nil, .forbidden, "The login form has expired or was not sent from the console: open the login page again.")
         }
         let name = String((form["name"] ?? "").prefix(64))
-        let person = gateway.configuration.operators.first { $0.name == name && $0.passwordHash != nil }
+        let person = gateway.credentials.operators.first { $0.name == name && $0.passwordHash != nil }
         let password = form["password"] ?? ""
         let matches = (person?.passwordHash ?? Self.decoy)?.matches(password) ?? false
         let accepted = person != nil && matches

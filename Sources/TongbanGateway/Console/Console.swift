@@ -39,10 +39,15 @@ struct Console: Sendable {
         return text
     }
 
-    /// The request's live session, if its cookie names one.
+    /// The request's live session, if its cookie names one and its operator may still log in:
+    /// a reload that removed the operator or their password ends it, and one that changed their
+    /// role applies from the next page on.
     func session(_ request: Request) -> ConsoleSessions.Session? {
-        guard let value = request.cookies[Self.sessionCookie]?.value else { return nil }
-        return sessions.session(cookie: value, now: gateway.clock.nowMillis())
+        guard let value = request.cookies[Self.sessionCookie]?.value,
+              var session = sessions.session(cookie: value, now: gateway.clock.nowMillis()) else { return nil }
+        guard let person = gateway.credentials.person(named: session.name), person.passwordHash != nil else { return nil }
+        session.role = person.role
+        return session
     }
 
     /// What a POST handler runs with: the signed-in operator and the form, once the session

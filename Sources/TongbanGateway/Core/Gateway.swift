@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TongbanCore
 import TongbanMappings
 import TongbanPartners
@@ -21,6 +22,8 @@ public final class Gateway: Sendable {
     public let metrics: GatewayMetrics
     /// The SLA clock's holidays (`sla.holidays`), loaded at start; nil when not configured.
     public let calendar: HolidayCalendar?
+    /// The secrets in force: those of `configuration` until a reload replaces them.
+    let credentialBox: Mutex<GatewayCredentials>
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -28,6 +31,7 @@ public final class Gateway: Sendable {
     public init(configuration: GatewayConfiguration, catalog: MappingCatalog, store: any GatewayStore,
                 clock: GatewayClock = .system, calendar: HolidayCalendar? = nil, logger: Logger = Logger(label: "tongban.gateway")) {
         self.configuration = configuration
+        credentialBox = Mutex(GatewayCredentials(configuration))
         self.calendar = calendar
         self.catalog = catalog
         self.store = store

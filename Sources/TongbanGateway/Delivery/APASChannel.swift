@@ -8,11 +8,12 @@ import TongbanStorage
 struct APASChannel: DeliveryChannel {
     var baseURL: String
     var appID: String
-    var secret: [UInt8]
+    /// Read at every attempt: a reload (a rotation of the gateway's secret) applies at once.
+    var secret: @Sendable () -> [UInt8]
 
     func request(for transfer: TransferRecord, now: Int64) -> HTTPClientRequest {
         var headers = [HTTPHeader("Content-Type", "application/json")]
-        for (name, value) in APASSignature.headers(appID: appID, secret: secret, now: now, body: transfer.payload) {
+        for (name, value) in APASSignature.headers(appID: appID, secret: secret(), now: now, body: transfer.payload) {
             headers.append(HTTPHeader(name, value))
         }
         return HTTPClientRequest(method: "POST", url: baseURL + "/api/v1/apas/submit", headers: headers, body: transfer.payload)

@@ -48,10 +48,11 @@ final class APASPoller: Service {
     }
 
     func poll(_ record: CaseRecord) async {
-        guard let unid = record.partnerCaseNumber, let base = settings.baseURL, let appID = settings.appID, let secret = settings.appSecret else { return }
+        guard let unid = record.partnerCaseNumber, let base = settings.baseURL, let appID = settings.appID,
+              let secret = gateway.credentials.partners[settings.name]?.appSecret else { return }
         let now = gateway.clock.nowMillis()
         var headers: [HTTPHeader] = []
-        for (name, value) in APASSignature.headers(appID: appID, secret: secret.bytes, now: now, body: []) { headers.append(HTTPHeader(name, value)) }
+        for (name, value) in APASSignature.headers(appID: appID, secret: secret, now: now, body: []) { headers.append(HTTPHeader(name, value)) }
         let path = unid.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? unid
         var update: (StatusUpdate, [UInt8], String?)?
         var answered: (status: Int, body: [UInt8])?

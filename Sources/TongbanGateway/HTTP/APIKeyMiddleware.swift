@@ -6,10 +6,11 @@ import TongbanPartners
 /// Admits a local window's call only with a configured API key (`Authorization: Bearer KEY`).
 /// Keys are compared by SHA-256 digest: the configuration never holds a key itself.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
-    let digests: [String]
+    /// The digests in force, read per request: a reload (a key rotation) applies at once.
+    let digests: @Sendable () -> [String]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key = Self.bearerToken(request), Self.matches(key, digests) else {
+        guard let key = Self.bearerToken(request), Self.matches(key, digests()) else {
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send a local system's API key as Authorization: Bearer KEY",
                                  headers: [.wwwAuthenticate: "Bearer"])
         }

@@ -38,11 +38,11 @@ public struct GatewayRouter: Sendable {
         addMetricsRoute(to: router)
         let local = gateway.configuration.local.name
         let api = router.group("v1")
-            .add(middleware: APIKeyMiddleware<Context>(digests: gateway.configuration.local.apiKeys.map(\.sha256)))
+            .add(middleware: APIKeyMiddleware<Context>(digests: { [gateway] in gateway.credentials.apiKeyDigests }))
             .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: local, actor: "local:\(local)", methods: [.post]))
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
-        addOperationsRoutes(to: router.group("ops/v1").add(middleware: OperatorMiddleware<Context>(operators: gateway.configuration.operators)))
+        addOperationsRoutes(to: router.group("ops/v1").add(middleware: OperatorMiddleware<Context>(operators: { [gateway] in gateway.credentials.operators })))
         addConsoleRoutes(to: router.group("console"))
         return router
     }

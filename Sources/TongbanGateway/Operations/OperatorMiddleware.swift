@@ -6,10 +6,11 @@ import TongbanPartners
 /// the operator role. The caller is bound to `OperatorIdentity.current` for the handler, which
 /// puts their name in the message log.
 struct OperatorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let operators: [GatewayConfiguration.Operator]
+    /// The operators in force, read per request: a reload (a token rotation) applies at once.
+    let operators: @Sendable () -> [GatewayConfiguration.Operator]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = APIKeyMiddleware<Context>.bearerToken(request), let person = Self.find(token, in: operators) else {
+        guard let token = APIKeyMiddleware<Context>.bearerToken(request), let person = Self.find(token, in: operators()) else {
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send an operator's token as Authorization: Bearer TOKEN",
                                  headers: [.wwwAuthenticate: "Bearer"])
         }

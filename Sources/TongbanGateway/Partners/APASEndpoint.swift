@@ -37,8 +37,12 @@ struct APASEndpoint: Sendable {
             let signed = try APASSignature.SignedRequest { name in
                 request.headers.first { $0.name.canonicalName == name.lowercased() }?.value
             }
-            guard signed.appID == settings.partnerAppID, let secret = settings.partnerSecret else { throw .unknownApp(signed.appID) }
-            try signed.verify(secret: secret.bytes, body: body, now: now)
+            let secrets = gateway.credentials.partners[partner.name]?.partnerSecrets ?? []
+            guard signed.appID == settings.partnerAppID, let current = secrets.first else { throw .unknownApp(signed.appID) }
+            // During a rotation the previous secret is accepted too; the current one decides the refusal's reason.
+            if !secrets.dropFirst().contains(where: { (try? signed.verify(secret: $0, body: body, now: now)) != nil }) {
+                try signed.verify(secret: current, body: body, now: now)
+            }
             let name = partner.name
             let fresh = try? await gateway.store.write { writer in
                 try writer.rememberNonce(partner: name, nonce: signed.nonce, at: now, forgetBefore: now - APASSignature.nonceMemoryMillis)

@@ -33,7 +33,7 @@ struct HubEndpoint: Sendable {
 
     func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         guard let token = APIKeyMiddleware<GatewayRouter.Context>.bearerToken(request),
-              APIKeyMiddleware<GatewayRouter.Context>.matches(token, settings.tokenDigests) else {
+              APIKeyMiddleware<GatewayRouter.Context>.matches(token, gateway.credentials.partners[partner.name]?.tokenDigests ?? []) else {
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send the hub's bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
         return try await body()

@@ -1,0 +1,60 @@
+/// Every secret the gateway checks callers against or signs with, taken from one configuration.
+/// A reload (SIGHUP) swaps the whole set at once, so a rotation needs no restart and no request
+/// ever sees half of one file and half of another.
+public struct GatewayCredentials: Sendable {
+    /// SHA-256 digests of the local windows' API keys (two or more during a rotation).
+    public var apiKeyDigests: [String]
+    public var operators: [GatewayConfiguration.Operator]
+    /// By partner name.
+    public var partners: [String: Partner]
+
+    public struct Partner: Sendable, Equatable {
+        /// Hub: digests of its bearer tokens (two during a rotation).
+        public var tokenDigests: [String]
+        /// APAS: the secret the gateway signs its requests with.
+        public var appSecret: [UInt8]?
+        /// APAS: the secrets the partner's signatures are checked against: its current one, then
+        /// the previous one while a rotation overlaps.
+        public var partnerSecrets: [[UInt8]]
+    }
+
+    public init(_ configuration: GatewayConfiguration) {
+        apiKeyDigests = configuration.local.apiKeys.map(\.sha256)
+        operators = configuration.operators
+        partners = Dictionary(uniqueKeysWithValues: configuration.partners.map { partner in
+            (partner.name, Partner(tokenDigests: partner.tokenDigests, appSecret: partner.appSecret?.bytes,
+                                   partnerSecrets: [partner.partnerSecret, partner.previousPartnerSecret].compactMap { $0?.bytes }))
+        })
+    }
+
+    /// The operator named `name`, as the credentials know them now.
+    public func person(named name: String) -> GatewayConfiguration.Operator? {
+        operators.first { $0.name == name }
+    }
+
+    /// What differs from `earlier`, by name only: never a value, so the list can be logged.
+    public func changes(from earlier: GatewayCredentials) -> [String] {
+        var changed: [String] = []
+        if apiKeyDigests != earlier.apiKeyDigests { changed.append("local.apiKeys (\(earlier.apiKeyDigests.count) → \(apiKeyDigests.count))") }
+        let names = Set(operators.map(\.name)).union(earlier.operators.map(\.name)).sorted()
+        for name in names {
+            let now = person(named: name), before = earlier.person(named: name)
+            switch (before, now) {
+            case (nil, _?): changed.append("operators.\(name) added")
+            case (_?, nil): changed.append("operators.\(name) removed")
+            case (let before?, let now?):
+                if before.tokenSHA256 != now.tokenSHA256 { changed.append("operators.\(name).tokenSha256") }
+                if before.role != now.role { changed.append("operators.\(name).role") }
+                if before.passwordHash?.encoded != now.passwordHash?.encoded { changed.append("operators.\(name).passwordHash") }
+            case (nil, nil): break
+            }
+        }
+        for (name, partner) in partners.sorted(by: { $0.key < $1.key }) {
+            guard let before = earlier.partners[name] else { continue }
+            if partner.tokenDigests != before.tokenDigests { changed.append("partners.\(name).tokens (\(before.tokenDigests.count) → \(partner.tokenDigests.count))") }
+            if partner.appSecret != before.appSecret { changed.append("partners.\(name).appSecret") }
+            if partner.partnerSecrets != before.partnerSecrets { changed.append("partners.\(name).partnerSecret/previousPartnerSecret") }
+        }
+        return changed
+    }
+}

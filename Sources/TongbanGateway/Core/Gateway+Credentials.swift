@@ -1,0 +1,56 @@
+import TongbanCore
+
+/// What a reload of the configuration changed.
+public struct CredentialReload: Sendable {
+    /// The secrets that changed, by name (never a value).
+    public var changed: [String]
+    /// Settings that differ from the running ones but take effect only at a restart.
+    public var needsRestart: [String]
+}
+
+extension Gateway {
+    /// The secrets in force now. Read per request: a reload applies from the next request on.
+    public var credentials: GatewayCredentials { credentialBox.withLock { $0 } }
+
+    /// Puts the secrets of `configuration` in force (API keys, operators, hub tokens, APAS
+    /// secrets) and says what changed; everything else keeps running as started, and is listed
+    /// when it differs so the operator knows a restart is still due.
+    @discardableResult
+    public func reloadCredentials(from configuration: GatewayConfiguration) -> CredentialReload {
+        let fresh = GatewayCredentials(configuration)
+        let earlier = credentialBox.withLock { current in
+            defer { current = fresh }
+            return current
+        }
+        return CredentialReload(changed: fresh.changes(from: earlier), needsRestart: Self.restartOnly(self.configuration, configuration))
+    }
+
+    /// The settings a reload cannot apply, where `running` and `loaded` differ.
+    static func restartOnly(_ running: GatewayConfiguration, _ loaded: GatewayConfiguration) -> [String] {
+        var differ: [String] = []
+        if running.host != loaded.host || running.port != loaded.port { differ.append("listen") }
+        if running.dataDirectory.standardizedFileURL != loaded.dataDirectory.standardizedFileURL { differ.append("dataDirectory") }
+        if running.mappings.standardizedFileURL != loaded.mappings.standardizedFileURL { differ.append("mappings") }
+        if running.local.endpoint != loaded.local.endpoint || !running.local.transport.sameFiles(as: loaded.local.transport) {
+            differ.append("local.endpoint/transport")
+        }
+        let before = Dictionary(uniqueKeysWithValues: running.partners.map { ($0.name, $0) })
+        let after = Dictionary(uniqueKeysWithValues: loaded.partners.map { ($0.name, $0) })
+        for name in Set(before.keys).union(after.keys).sorted() {
+            guard let old = before[name], let new = after[name] else { differ.append("partners.\(name) (added or removed)"); continue }
+            if old.wireProtocol != new.wireProtocol || old.baseURL != new.baseURL || old.appID != new.appID || old.partnerAppID != new.partnerAppID
+                || !old.transport.sameFiles(as: new.transport) {
+                differ.append("partners.\(name)")
+            }
+        }
+        return differ
+    }
+}
+
+extension GatewayConfiguration.TransportSettings {
+    /// Same proxy and the same certificate, key and CA file paths (what a reload cannot switch;
+    /// new contents at the same paths are picked up by new connections).
+    func sameFiles(as other: Self) -> Bool {
+        proxy == other.proxy && clientCertificate == other.clientCertificate && clientKey == other.clientKey && caBundle == other.caBundle
+    }
+}
