@@ -6,8 +6,10 @@ extension Console {
     /// The SLA window the overview's on-time rate covers: cases created in the last 30 days.
     static let onTimeWindow: Int64 = 30 * 86_400_000
 
-    /// Per destination: breaker, queue, oldest waiting transfer, dead letters, deliveries, and
-    /// the on-time rate of the partner's cases when the SLA clock is configured.
+    /// Per destination: breaker, queue, oldest waiting transfer, dead letters, throughput (the
+    /// last hour's deliveries and the rate over the last 15 minutes, since the start at most),
+    /// deliveries of all time, and the on-time rate of the partner's cases when the SLA clock is
+    /// configured.
     func overview(_ session: ConsoleSessions.Session) async throws -> Response {
         let view = try await gateway.destinationsView()
         let now = gateway.clock.nowMillis()
@@ -39,6 +41,8 @@ extension Console {
                 "pending": count(.pending), "inFlight": count(.inFlight), "offered": count(.offered), "dead": count(.dead),
                 "oldest": extra[index].oldest.map { Self.age(now - $0) } ?? "none",
                 "delivered": String(extra[index].delivered),
+                "lastHour": String(gateway.throughput.count(name, lastMinutes: 60, now: now)),
+                "perMinute": Self.perMinute(gateway.throughput.count(name, lastMinutes: 15, now: now), minutes: 15),
                 "onTime": rates[name]?.onTimeRate.map { "\(Int(($0 * 100).rounded())) % of \(rates[name]!.completed)" } ?? "–",
             ]
         }
@@ -88,6 +92,12 @@ extension Console {
             ["heading": "Overdue", "cases": rows(figures.all.overdue)],
             ["heading": "Due within \(settings.dueSoon.components.seconds / 3600) h", "cases": rows(figures.all.dueSoon)],
         ] as [[String: Any]]])
+    }
+
+    /// "12.4/min": deliveries per minute over the window, one decimal.
+    static func perMinute(_ count: Int, minutes: Int) -> String {
+        let tenths = (count * 10 + minutes / 2) / minutes
+        return "\(tenths / 10).\(tenths % 10)/min"
     }
 
     /// "3 d 4 h", "2 h 5 min", "40 s": an age an operator reads at a glance.

@@ -58,11 +58,11 @@ enum ConsoleTemplates {
         """),
         ("overview", """
         {{> header}}
-        <table><tr><th>Destination</th><th>Protocol</th><th>Breaker</th><th>Waiting</th><th>In flight</th><th>Offered</th><th>Oldest waiting</th><th>Dead letters</th><th>Delivered (all time)</th><th>On-time rate, 30 days</th></tr>
+        <table><tr><th>Destination</th><th>Protocol</th><th>Breaker</th><th>Waiting</th><th>In flight</th><th>Offered</th><th>Oldest waiting</th><th>Dead letters</th><th>Delivered, last hour</th><th>Rate, last 15 min</th><th>Delivered (all time)</th><th>On-time rate, 30 days</th></tr>
         {{#destinations}}<tr><td>{{name}}</td><td>{{protocol}}</td><td>{{breaker}}</td><td>{{pending}}</td><td>{{inFlight}}</td><td>{{offered}}</td><td>{{oldest}}</td>
-        <td><a href="/console/dead-letters?destination={{name}}">{{dead}}</a></td><td>{{delivered}}</td><td>{{onTime}}</td></tr>{{/destinations}}
+        <td><a href="/console/dead-letters?destination={{name}}">{{dead}}</a></td><td>{{lastHour}}</td><td>{{perMinute}}</td><td>{{delivered}}</td><td>{{onTime}}</td></tr>{{/destinations}}
         </table>
-        <p>{{slaNote}}</p>
+        <p>Throughput counts deliveries since this gateway started, at most the last hour. {{slaNote}}</p>
         {{> footer}}
         """),
         ("dead-letters", """

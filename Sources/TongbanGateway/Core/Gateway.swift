@@ -20,6 +20,8 @@ public final class Gateway: Sendable {
     public let breakers: [String: CircuitBreaker]
     /// This gateway's Prometheus series (`GET /metrics`), its own registry.
     public let metrics: GatewayMetrics
+    /// Deliveries per destination in the last hour, for the console.
+    let throughput = DeliveryThroughput()
     /// The SLA clock's holidays (`sla.holidays`), loaded at start; nil when not configured.
     public let calendar: HolidayCalendar?
     /// The secrets in force: those of `configuration` until a reload replaces them.

@@ -56,6 +56,7 @@ extension Gateway {
         }
         metrics.recordAttempt(destination: destination, outcome: outcome, seconds: Double(max(millis, 0)) / 1000)
         if state == .dead { metrics.countDeadLetter(destination: destination) }
+        if outcome == .delivered { throughput.record(destination, at: clock.nowMillis()) }
     }
 
     /// Sets the scrape-time gauges from one store snapshot and the breakers, then renders every

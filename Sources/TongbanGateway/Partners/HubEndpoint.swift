@@ -87,10 +87,12 @@ struct HubEndpoint: Sendable {
         }
         let name = partner.name
         let now = gateway.clock.nowMillis()
-        let results = try await gateway.store.write { writer -> [HubMessages.ItemResult] in
-            try ids.map { id in
+        let (results, acknowledged) = try await gateway.store.write { writer -> ([HubMessages.ItemResult], Int) in
+            var acknowledged = 0
+            let results = try ids.map { id -> HubMessages.ItemResult in
                 guard var transfer = try writer.transfer(destination: name, messageID: id) else { return .failed(id, "unknown msg_id", retry: false) }
                 if [.offered, .pending, .held].contains(transfer.state) {
+                    acknowledged += 1
                     try writer.insertAttempt(AttemptRecord(transferID: transfer.id, number: max(transfer.attempts, 1), startedAt: transfer.handedOutAt ?? now,
                                                            durationMillis: now - (transfer.handedOutAt ?? now), outcome: .delivered,
                                                            httpStatus: nil, partnerCode: "ack", detail: "acknowledged by the hub"))
@@ -100,7 +102,9 @@ struct HubEndpoint: Sendable {
                 }
                 return .ok(id)
             }
+            return (results, acknowledged)
         }
+        for _ in 0..<acknowledged { gateway.throughput.record(name, at: now) }
         return Reply.bytes(HubMessages.results(results), contentType: "application/json")
     }
 
