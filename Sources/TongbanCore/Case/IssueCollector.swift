@@ -70,11 +70,21 @@ struct IssueCollector {
     }
 
     /// A string whose length in Unicode scalars is within `length` (U+20000 𠀀 counts as one, as
-    /// it does in a database column of characters).
-    mutating func string(_ key: String, in members: JSONMembers, required: Bool = true, length: ClosedRange<Int>) -> String? {
+    /// it does in a database column of characters), without control characters: they have no
+    /// place in a name or a number, XML cannot carry most of them, and CR/LF could split a header
+    /// or a log line. `multiline` text (remarks) may hold line feeds and tabs.
+    mutating func string(_ key: String, in members: JSONMembers, required: Bool = true, length: ClosedRange<Int>,
+                         multiline: Bool = false) -> String? {
         guard let value = value(key, in: members, required: required) else { return nil }
         guard case .string(let string) = value else {
             typeMismatch("a string", value, at: members.path / key)
+            return nil
+        }
+        if let control = string.unicodeScalars.first(where: { scalar in
+            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) && !(multiline && (scalar == "\n" || scalar == "\t"))
+        }) {
+            let code = "U+" + String(control.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            add(members.path / key, "contains the control character \(code): only printable text is accepted\(multiline ? " (line feeds and tabs may separate lines)" : "")")
             return nil
         }
         let count = string.unicodeScalarCount
@@ -173,5 +183,12 @@ extension String {
             for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
             return count
         }
+    }
+}
+
+extension String {
+    /// `self` with leading zeros up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -46,7 +46,7 @@ extension LocalCase {
         let resultDelivery = issues.object("resultDelivery", in: root, allowed: Members.resultDelivery).flatMap {
             ResultDelivery.read($0, into: &issues)
         }
-        let remarks = issues.string("remarks", in: root, required: false, length: 0...1000)
+        let remarks = issues.string("remarks", in: root, required: false, length: 0...1000, multiline: true)
 
         guard issues.issues.isEmpty, let caseNumber, let version, let matter, let timeLimit, let applicant,
               let submittedAt, let acceptingOffice, let handlingRegion, let resultDelivery

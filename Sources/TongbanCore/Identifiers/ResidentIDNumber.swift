@@ -35,6 +35,14 @@ public enum ResidentIDNumber {
     ///   case was submitted); nil skips that last check.
     /// - The check character must match; `x` is refused, the standard writes `X`.
     public static func problems(_ value: String, divisions: DivisionCodes, notAfter: CivilDate?) -> [String] {
+        // Said plainly, before any length or check-character message: these are how a number
+        // copied from a form or typed with a Chinese input method usually goes wrong.
+        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            return ["contains a space (half-width or full-width): write the 18 characters without spaces"]
+        }
+        if value.unicodeScalars.contains(where: { (0xFF10...0xFF19).contains($0.value) || $0 == "Ｘ" || $0 == "ｘ" }) {
+            return ["contains full-width characters (０–９, Ｘ): write them as ASCII digits 0–9 and X"]
+        }
         let length = value.unicodeScalarCount
         guard length == 18 else { return ["must be 18 characters, found \(length)"] }
         return ASCIIDigits.withUTF8(value) { bytes -> [String] in

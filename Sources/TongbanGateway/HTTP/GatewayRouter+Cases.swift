@@ -84,7 +84,12 @@ extension GatewayRouter {
         var filter = CaseFilter()
         filter.caseNumber = query.get("caseNumber")
         filter.partner = query.get("partner")
-        filter.status = query.get("status")
+        if let status = query.get("status") {
+            if CaseStatus(rawValue: status) == nil {
+                issues.append(ValidationIssue(path: "status", reason: "must be a canonical status: \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            filter.status = status
+        }
         if let direction = query.get("direction") {
             filter.direction = CaseRecord.Direction(rawValue: direction)
             if filter.direction == nil { issues.append(ValidationIssue(path: "direction", reason: "must be outbound or inbound")) }
