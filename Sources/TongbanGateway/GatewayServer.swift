@@ -100,6 +100,9 @@ public struct GatewayServer: Sendable {
             }
         }
 
+        let freeSpace = FreeSpaceWatch(gateway: gateway, logger: logger)
+        freeSpace.check()  // before anything listens: started on a nearly full disk, the first request is refused
+        workers.append(freeSpace)
         workers.append(MessageLogPurger(gateway: gateway, logger: logger))
         if let configurationFile {
             workers.append(ConfigurationReloader(file: configurationFile, gateway: gateway, clients: clients, logger: logger))

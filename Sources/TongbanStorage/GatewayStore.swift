@@ -174,4 +174,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case notFound(String)
     /// The engine failed; the message is its own.
     case engine(String)
+    /// The engine could not write: the disk is full (or the database at its size limit), or it
+    /// failed to write or sync. The transaction was rolled back, nothing of it is kept, and the
+    /// same write can succeed once there is room again. The message is the engine's own.
+    case unwritable(String)
 }

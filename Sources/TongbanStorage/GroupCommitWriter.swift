@@ -127,7 +127,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// One `BEGIN IMMEDIATE … COMMIT` around every job, each in a savepoint that a throwing job
-    /// rolls back alone.
+    /// rolls back alone. A job whose error ends the transaction (a full disk) is dropped and the
+    /// rest run again, so only jobs that fail themselves fail.
     private static func commitIsolated(_ jobs: [WriteJob], on db: SQLiteConnection) {
         do {
             try db.execute("BEGIN IMMEDIATE")
@@ -152,8 +153,9 @@ final class GroupCommitWriter: Sendable {
                 answer = try job.run(writer)
             } catch {
                 job.fail(error)
-                // Some engine errors (disk full, I/O) end the whole transaction, not just the job.
-                guard db.inTransaction else { return abandon(undecided(index + 1), because: error, on: db) }
+                // Some engine errors (disk full, I/O) end the whole transaction, not just the job:
+                // the others lost their changes through no fault of theirs and run again without it.
+                guard db.inTransaction else { return commitIsolated(Array(jobs[..<index] + jobs[(index + 1)...]), on: db) }
                 do {
                     try db.execute("ROLLBACK TO job")
                     try db.execute("RELEASE job")
@@ -185,7 +187,7 @@ final class GroupCommitWriter: Sendable {
             // stuck transaction to the callers of the next group.
             _ = try? db.execute("ROLLBACK")
         }
-        let groupError = StoreError.engine("write transaction abandoned: \(StoreError.reason(error))")
+        let groupError = StoreError.wrapping(error, "write transaction abandoned: ")
         for fail in fails { fail(groupError) }
     }
 }

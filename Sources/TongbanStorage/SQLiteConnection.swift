@@ -72,7 +72,7 @@ final class SQLiteConnection {
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         defer { sqlite3_free(message) }
         guard code == SQLITE_OK else {
-            throw StoreError.engine(message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code)))
+            throw StoreError.classified(code, message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code)))
         }
     }
 
@@ -150,14 +150,30 @@ final class SQLiteConnection {
         if let duplicate, code == constraintUnique || code == constraintPrimaryKey {
             return .duplicate("\(duplicate) (\(message))")
         }
-        return .engine(message)
+        return .classified(code, message)
     }
 }
 
 extension StoreError {
     /// The engine's own message of `error`, for wrapping it in a message with more context.
     static func reason(_ error: any Error) -> String {
-        if case .engine(let message) = error as? StoreError { return message }
-        return "\(error)"
+        switch error as? StoreError {
+        case .engine(let message)?, .unwritable(let message)?: message
+        default: "\(error)"
+        }
+    }
+
+    /// `message` of an engine failure with result `code`: a full disk or database (`SQLITE_FULL`)
+    /// and a failed write or sync (`SQLITE_IOERR_*`) are `.unwritable`, because the caller can
+    /// try again once there is room; everything else is `.engine`.
+    static func classified(_ code: Int32, _ message: String) -> StoreError {
+        let primary = code & 0xFF
+        return primary == SQLITE_FULL || primary == SQLITE_IOERR ? .unwritable(message) : .engine(message)
+    }
+
+    /// `error` with `context` before its message, keeping whether the engine could not write.
+    static func wrapping(_ error: any Error, _ context: String) -> StoreError {
+        if case .unwritable(let message)? = error as? StoreError { return .unwritable("\(context)\(message)") }
+        return .engine("\(context)\(reason(error))")
     }
 }

@@ -67,7 +67,7 @@ extension SQLiteStore {
             return report
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
-            throw StoreError.engine("\(destination): \(StoreError.reason(error))")
+            throw StoreError.wrapping(error, "\(destination): ")
         }
     }
 

@@ -54,8 +54,10 @@ struct BackupCommand: AsyncParsableCommand {
 
     /// The store's errors already name the path: shown as they are, with exit 2.
     static func problem(_ error: any Error) -> any Error {
-        guard case .engine(let message)? = error as? StoreError else { return error }
-        return ConfigurationProblem(message: message)
+        switch error as? StoreError {
+        case .engine(let message)?, .unwritable(let message)?: ConfigurationProblem(message: message)
+        default: error
+        }
     }
 
     /// `12.3 MiB`: binary units, one decimal.

@@ -52,7 +52,9 @@ struct LocalCaseTests {
     @Test func caseNumberRules() {
         #expect(issues("caseNumber", "") == ["$.caseNumber: must not be empty"])
         #expect(issues("caseNumber", .string(String(repeating: "9", count: 51))) == ["$.caseNumber: longer than 50 characters (found 51)"])
-        #expect(issues("caseNumber", "SX\n001") == ["$.caseNumber: must not contain control characters"])
+        #expect(issues("caseNumber", "SX\n001") == ["$.caseNumber: contains the control character U+000A: only printable text is accepted"])
+        #expect(issues("remarks", "第一行\n第二行\t附注") == [], "remarks may span lines")
+        #expect(issues("remarks", "响铃\u{07}") == ["$.remarks: contains the control character U+0007: only printable text is accepted (line feeds and tabs may separate lines)"])
         #expect(issues("caseNumber", nil) == ["$.caseNumber: is required"])
     }
 

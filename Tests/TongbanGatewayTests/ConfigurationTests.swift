@@ -64,11 +64,24 @@ struct ConfigurationTests {
         ("retry: {base: 1s,", "retry: {base: 1 second,", "not a duration"),
         ("keepBodies: 30d", "keepBodies: 30m", "at least 1h"),
         ("keepBodies: 30d", "keepBodys: 30d", "keepBodys"),
+        ("minFreeSpace: 1GiB", "minFreeSpace: 1GB", "not a size"),
+        ("minFreeSpace: 1GiB", "minFreeSpace: -1GiB", "not a size"),
+        ("minFreeSpace: 1GiB", "minFreeSpac: 1GiB", "minFreeSpac"),
     ])
     func badValues(original: String, replacement: String, expected: String) throws {
         let text = try Self.sampleText().replacingOccurrences(of: original, with: replacement)
         #expect(text != (try Self.sampleText()))
         #expect(Self.error(text)?.message.contains(expected) == true)
+    }
+
+    @Test("storage.minFreeSpace takes binary units, 0 turns the check off, and defaults to 1 GiB",
+          arguments: [("1GiB", Int64(1) << 30), ("512MiB", 512 << 20), ("4096B", 4096), ("2TiB", 2 << 40), ("0", 0)])
+    func minimumFreeSpace(value: String, bytes: Int64) throws {
+        let text = try Self.sampleText().replacingOccurrences(of: "minFreeSpace: 1GiB", with: "minFreeSpace: \(value)")
+        #expect(try GatewayConfiguration.parse(text, file: "tongban.yaml", environment: [:]).minimumFreeBytes == bytes)
+        let without = try Self.sampleText().replacingOccurrences(of: "storage:\n  minFreeSpace: 1GiB", with: "")
+        #expect(without != (try Self.sampleText()))
+        #expect(try GatewayConfiguration.parse(without, file: "tongban.yaml", environment: [:]).minimumFreeBytes == 1 << 30)
     }
 
     @Test("a partner may allow faster polling than APAS's five minutes")

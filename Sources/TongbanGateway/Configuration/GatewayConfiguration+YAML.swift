@@ -19,7 +19,7 @@ extension GatewayConfiguration {
     public static func parse(_ text: String, file: String, environment: [String: String]) throws(MappingError) -> GatewayConfiguration {
         let root = try YAMLNode.parse(text, file: file)
         let fields = try root.fields(
-            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla"],
+            allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla", "storage"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
         let listen = try fields.required("listen").fields(allowed: ["host", "port"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
@@ -50,6 +50,7 @@ extension GatewayConfiguration {
             shutdownGrace: try fields["shutdownGrace"].map { node throws(MappingError) in try node.duration() } ?? .seconds(10),
             maxBodyBytes: maxBody)
         configuration.keepMessageBodies = keepBodies
+        if let storage = fields["storage"] { configuration.minimumFreeBytes = try minimumFreeBytes(storage) }
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
             let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash"], required: ["role", "tokenSha256"])
             let roleText = try person.required("role").string()

@@ -20,6 +20,9 @@ public struct GatewayConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// How long the message log keeps the bodies of messages; their digests stay for good.
     public var keepMessageBodies: Duration = .seconds(30 * 86_400)
+    /// Below this much free space on the data directory's filesystem the gateway refuses new
+    /// work (`storage.minFreeSpace`), so deliveries can still record what they do; 0: never.
+    public var minimumFreeBytes: Int64 = GatewayConfiguration.defaultMinimumFreeBytes
     /// Who may call the operations API (`/ops/v1/…`).
     public var operators: [Operator] = []
     /// The SLA clock's holiday calendar files and due-soon window; nil when not configured (the

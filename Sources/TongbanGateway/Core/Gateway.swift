@@ -26,6 +26,8 @@ public final class Gateway: Sendable {
     public let calendar: HolidayCalendar?
     /// The secrets in force: those of `configuration` until a reload replaces them.
     let credentialBox: Mutex<GatewayCredentials>
+    /// Refuses new work while the data directory's filesystem is nearly full (`FreeSpaceWatch`).
+    public let storageGuard: StorageGuard
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -39,6 +41,7 @@ public final class Gateway: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
+        storageGuard = StorageGuard(minimumFreeBytes: configuration.minimumFreeBytes)
         var wakeups = [Gateway.localDestination: Wakeup()]
         var breakers = [Gateway.localDestination: CircuitBreaker(policy: configuration.delivery.breaker)]
         for partner in configuration.partners {

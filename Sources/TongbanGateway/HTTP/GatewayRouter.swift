@@ -21,13 +21,21 @@ public struct GatewayRouter: Sendable {
 
     public func makeRouter() -> Router<Context> {
         let router = Router(context: Context.self)
+        // First, so it wraps every route added below: a write that finds the disk full is a 503.
+        router.add(middleware: StorageMiddleware<Context>(gateway: gateway, refused: []))
         router.get("health/live") { _, _ in
             Reply.json(["status": "live"])
         }
         router.get("health/ready") { _, _ in
-            await self.gateway.store.isReady()
-                ? Reply.json(["status": "ready"])
-                : Reply.problem(.serviceUnavailable, title: "Not ready", detail: "storage is unreachable or migrations are not applied")
+            guard await self.gateway.store.isReady() else {
+                return Reply.problem(.serviceUnavailable, title: "Not ready", detail: "storage is unreachable or migrations are not applied")
+            }
+            if self.gateway.storageGuard.shortage != nil {
+                return Reply.problem(.serviceUnavailable, title: "Not ready",
+                                     detail: "storage is nearly full (free space below storage.minFreeSpace): new work is refused, deliveries go on",
+                                     headers: [.retryAfter: "\(StorageShortage.retryAfterSeconds)"])
+            }
+            return Reply.json(["status": "ready"])
         }
         router.get("openapi.yaml") { _, _ in
             guard let data = FileManager.default.contents(atPath: self.openAPIDocument.path) else {
@@ -40,6 +48,7 @@ public struct GatewayRouter: Sendable {
         let api = router.group("v1")
             .add(middleware: APIKeyMiddleware<Context>(digests: { [gateway] in gateway.credentials.apiKeyDigests }))
             .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: local, actor: "local:\(local)", methods: [.post]))
+            .add(middleware: StorageMiddleware<Context>(gateway: gateway, refused: [.post]))
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
         addOperationsRoutes(to: router.group("ops/v1").add(middleware: OperatorMiddleware<Context>(operators: { [gateway] in gateway.credentials.operators })))

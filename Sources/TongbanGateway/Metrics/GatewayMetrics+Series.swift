@@ -55,10 +55,21 @@ extension GatewayMetrics {
         name: "tongban_overdue_cases", kind: .gauge, labels: ["partner"],
         help: "Open cases past their promised completion time, by partner.")
 
+    public static let dataFreeBytes = Series(
+        name: "tongban_data_free_bytes", kind: .gauge, labels: [],
+        help: "Bytes the gateway may still write on the filesystem of its data directory.")
+    public static let dataMinFreeBytes = Series(
+        name: "tongban_data_min_free_bytes", kind: .gauge, labels: [],
+        help: "storage.minFreeSpace: below this much free space new work is refused (503); 0 when off.")
+    public static let dataSizeBytes = Series(
+        name: "tongban_data_size_bytes", kind: .gauge, labels: [],
+        help: "Size of the database file and its WAL.")
+
     /// Every series, in the order docs/operations.md lists them.
     public static let series: [Series] = [
         casesTotal, inboundCasesTotal, transferAttemptsTotal, attemptDurationSeconds, deadLettersTotal, deadLetters,
         queueDepth, queueOldestAgeSeconds, breakerState, destinationPaused, replaysTotal, overdueCases,
+        dataFreeBytes, dataMinFreeBytes, dataSizeBytes,
     ]
 
     /// Upper bounds of `tongban_attempt_duration_seconds`: a partner answers in tens of

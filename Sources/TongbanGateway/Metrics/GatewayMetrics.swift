@@ -34,6 +34,9 @@ public final class GatewayMetrics: Sendable {
     let breakerState: [String: Gauge]
     let replays: [String: [ReplayMode: Counter]]
     let overdueCases: [String: Gauge]
+    let dataFreeBytes: Gauge
+    let dataMinFreeBytes: Gauge
+    let dataSizeBytes: Gauge
 
     public init(partners: [String], destinations: [String], pushedDestinations: [String]) {
         let registry = PrometheusCollectorRegistry()
@@ -81,6 +84,9 @@ public final class GatewayMetrics: Sendable {
         breakerState = gauges(Self.breakerState, pushedDestinations)
         replays = counters(Self.replaysTotal, destinations, ReplayMode.self)
         overdueCases = gauges(Self.overdueCases, partners)
+        dataFreeBytes = registry.makeGauge(descriptor: descriptor(Self.dataFreeBytes))
+        dataMinFreeBytes = registry.makeGauge(descriptor: descriptor(Self.dataMinFreeBytes))
+        dataSizeBytes = registry.makeGauge(descriptor: descriptor(Self.dataSizeBytes))
     }
 
     /// The media type of `registry`'s rendering: Prometheus text format 0.0.4.
@@ -119,6 +125,13 @@ public final class GatewayMetrics: Sendable {
     /// partner is set on each pass (0 included); unknown partners are ignored.
     public func setOverdueCases(_ count: Int, partner: String) {
         overdueCases[partner]?.set(Double(count))
+    }
+
+    /// Set by `FreeSpaceWatch` at each look at the disk.
+    func setStorage(_ reading: StorageGuard.Reading, minimumFreeBytes: Int64) {
+        dataFreeBytes.set(Double(reading.freeBytes))
+        dataMinFreeBytes.set(Double(minimumFreeBytes))
+        dataSizeBytes.set(Double(reading.databaseBytes))
     }
 
     // MARK: Set at scrape time

@@ -18,7 +18,12 @@ struct APASEndpoint: Sendable {
         group.post("api/v1/apas/submit") { request, _ in
             let body = try await request.bytes(limit: Self.maximumBody)
             if let refusal = try await self.refusal(request, body: body) { return refusal }
-            return try await self.submit(body)
+            do {
+                return try await self.submit(body)
+            } catch {
+                guard let shortage = StorageShortage(error) else { throw error }
+                return Self.busy(shortage)
+            }
         }
         group.get("api/v1/apas/:unid/status") { request, context in
             if let refusal = try await self.refusal(request, body: []) { return refusal }
@@ -28,6 +33,13 @@ struct APASEndpoint: Sendable {
 
     static func answer(_ answer: APASAnswer, status: HTTPResponse.Status = .ok) -> Response {
         Reply.bytes(answer.bytes, contentType: "application/json", status: status)
+    }
+
+    /// Nothing stored for lack of room: `5000` with HTTP 503 and `Retry-After`, which APAS
+    /// senders resend later.
+    static func busy(_ shortage: StorageShortage) -> Response {
+        Reply.bytes(APASAnswer(.internalError, shortage.description).bytes, contentType: "application/json", status: .serviceUnavailable,
+                    headers: [.retryAfter: "\(StorageShortage.retryAfterSeconds)"])
     }
 
     /// The 401 answer for a request whose signature, timestamp or nonce fails; nil when it passes.
@@ -44,8 +56,15 @@ struct APASEndpoint: Sendable {
                 try signed.verify(secret: current, body: body, now: now)
             }
             let name = partner.name
-            let fresh = try? await gateway.store.write { writer in
-                try writer.rememberNonce(partner: name, nonce: signed.nonce, at: now, forgetBefore: now - APASSignature.nonceMemoryMillis)
+            let fresh: Bool?
+            do {
+                fresh = try await gateway.store.write { writer in
+                    try writer.rememberNonce(partner: name, nonce: signed.nonce, at: now, forgetBefore: now - APASSignature.nonceMemoryMillis)
+                }
+            } catch {
+                // Unremembered, the nonce could be replayed: a full disk refuses the call, as busy.
+                if let shortage = StorageShortage(error) { return Self.busy(shortage) }
+                fresh = nil
             }
             guard fresh == true else { throw .replayedNonce }
             return nil
@@ -63,6 +82,7 @@ struct APASEndpoint: Sendable {
                 return Self.answer(APASAnswer(.duplicate, "projid \(projid) 已受理", unid: existing.partnerCaseNumber))
             }
         }
+        try gateway.storageGuard.admit()  // a projid seen before is answered above; a new case needs room
         switch try await gateway.acceptInboundCase(body, partner: partner) {
         case .accepted(let record, let created):
             return Self.answer(created ? APASAnswer(.accepted, "ok", unid: record.partnerCaseNumber)

@@ -114,7 +114,14 @@ struct HubEndpoint: Sendable {
         }
         var results: [HubMessages.ItemResult] = []
         for item in items {
-            results.append(try await statuses ? status(item) : newCase(item))
+            do {
+                try gateway.storageGuard.admit()
+                results.append(try await statuses ? status(item) : newCase(item))
+            } catch {
+                // Nothing of this item was stored: the hub sends it again (`retry: true`).
+                guard let shortage = StorageShortage(error) else { throw error }
+                results.append(.failed(item["header"]?["msg_id"]?.stringValue ?? "", shortage.description, retry: true))
+            }
         }
         return Reply.bytes(HubMessages.results(results), contentType: "application/json")
     }

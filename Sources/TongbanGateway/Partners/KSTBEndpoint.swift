@@ -8,7 +8,8 @@ import TongbanXML
 /// 桐柏's side of KSTB 2.1 at the gateway: `POST …/kstb/v2/receive` takes status notices (`ZT`)
 /// for cases the local windows sent, and Tongbai's own cases (`SB`, `BZ`, `CH`). Every message
 /// is answered HTTP 200 with a `KSTBHZ` receipt; a `BWBH` seen before gets `JG=3` with the
-/// original answer's `YWLSH` and is not processed again.
+/// original answer's `YWLSH` and is not processed again. A new message that cannot be stored (the
+/// disk nearly or really full) gets `JG=9` (busy: resend later) and `Retry-After`.
 struct KSTBEndpoint: Sendable {
     let gateway: Gateway
     let partner: PartnerMapping
@@ -19,7 +20,8 @@ struct KSTBEndpoint: Sendable {
         group.post("kstb/v2/receive") { request, _ in
             let receipt = try await self.receive(request.bytes(limit: Self.maximumBody))
             MessageNote.current?.identify(messageID: receipt.messageNumber.isEmpty ? nil : receipt.messageNumber, result: "JG \(receipt.result.rawValue)")
-            return Reply.bytes(receipt.bytes, contentType: "application/xml; charset=UTF-8")
+            let headers: HTTPFields = receipt.result == .busy ? [.retryAfter: "\(StorageShortage.retryAfterSeconds)"] : [:]
+            return Reply.bytes(receipt.bytes, contentType: "application/xml; charset=UTF-8", headers: headers)
         }
     }
 
@@ -39,6 +41,21 @@ struct KSTBEndpoint: Sendable {
         if let earlier = try await gateway.store.read({ reader in try reader.inboundMessage(partner: name, messageID: number) }) {
             let original = KSTBReceipt.parse(earlier.answer)
             return KSTBReceipt(messageNumber: number, result: .duplicate, message: "重复报文，已接收", caseNumber: original?.caseNumber)
+        }
+        do {
+            // A message seen before is answered above from its record; a new one needs room.
+            try gateway.storageGuard.admit()
+            return try await process(body, tree: tree, number: number, type: type)
+        } catch {
+            guard StorageShortage(error) != nil else { throw error }
+            return KSTBReceipt(messageNumber: number, result: .busy, message: "存储空间不足，报文未保存，请稍后重发")
+        }
+    }
+
+    /// A new message by its `YWLX`.
+    func process(_ body: [UInt8], tree: XMLTree, number: String, type: String) async throws -> KSTBReceipt {
+        func child(_ element: XMLTree.Element?, _ name: String) -> XMLTree.Element? {
+            element?.firstChild(named: XMLQName(name, namespace: Self.namespace))
         }
         let receipt: KSTBReceipt
         switch type {
