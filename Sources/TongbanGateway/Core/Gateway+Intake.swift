@@ -19,9 +19,16 @@ extension Gateway {
     /// Accepts a case from a local window (see `submitUncounted`) and counts its answer in
     /// `tongban_cases_total`: the one place every answer passes, whichever return made it.
     public func submit(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
-        let outcome = try await submitUncounted(body, caseID: caseID)
-        countIntake(outcome, body: body)
-        return outcome
+        try await submit(body, caseID: caseID, log: nil).outcome
+    }
+
+    /// Like `submit(_:caseID:)`; with `log`, a new case's message log entry is appended in the
+    /// transaction that commits it, and `answer` is the 202 body that entry's digest covers
+    /// (nil when nothing was logged: the caller's middleware logs the answer it sends).
+    func submit(_ body: [UInt8], caseID: String? = nil, log: IntakeLog?) async throws -> (outcome: IntakeOutcome, answer: [UInt8]?) {
+        let result = try await submitUncounted(body, caseID: caseID, log: log)
+        countIntake(result.outcome, body: body)
+        return result
     }
 
     /// Accepts a canonical case from a local window: validates it, translates it for the partner
@@ -30,14 +37,16 @@ extension Gateway {
     ///
     /// - Parameter caseID: set by `POST /v1/cases/{id}/supplements`: the body must then be a
     ///   later version of that case.
-    func submitUncounted(_ body: [UInt8], caseID: String? = nil) async throws -> IntakeOutcome {
+    /// - Parameter log: appends a new case's message log entry in the same transaction (see
+    ///   `IntakeLog`); the answer it rendered is returned with the outcome.
+    func submitUncounted(_ body: [UInt8], caseID: String?, log: IntakeLog?) async throws -> (outcome: IntakeOutcome, answer: [UInt8]?) {
         let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { return .invalid([ValidationIssue(path: "$", reason: error.description)]) }
+        do { json = try JSONParser.parse(body) } catch { return (.invalid([ValidationIssue(path: "$", reason: error.description)]), nil) }
         guard let region = json["handlingRegion"]?.stringValue, let partner = catalog.partner(forRegion: region) else {
-            return .invalid(Self.issuesWithoutAgreement(json))
+            return (.invalid(Self.issuesWithoutAgreement(json)), nil)
         }
         guard let partnerSettings = partnerConfiguration(partner.name) else {
-            return .invalid([ValidationIssue(path: "$.handlingRegion", reason: "the agreement with \(partner.name) is not connected on this gateway")])
+            return (.invalid([ValidationIssue(path: "$.handlingRegion", reason: "the agreement with \(partner.name) is not connected on this gateway")]), nil)
         }
         let now = clock.nowMillis()
         let messageID = Self.newID()
@@ -45,7 +54,7 @@ extension Gateway {
         let payload: [UInt8]
         switch partner.translateOutbound(json, kind: .case, context: TranslationContext(now: Self.timestamp(now), uuid: messageID)) {
         case .success(let bytes): payload = bytes
-        case .failure(let failure): return .invalid(failure.issues)
+        case .failure(let failure): return (.invalid(failure.issues), nil)
         }
         // Translation validated the case, so these members are present and well-formed.
         let caseNumber = json["caseNumber"]!.stringValue!
@@ -55,7 +64,7 @@ extension Gateway {
         let origin = configuration.local.name
         let wire = partnerSettings.wireProtocol
 
-        let outcome = try await store.write { writer -> IntakeOutcome in
+        @Sendable func commit(_ writer: any StoreWriter) throws -> IntakeOutcome {
             let version0 = CaseVersionRecord(caseID: "", version: version, digest: digest, canonical: canonical, createdAt: now)
             func transfer(caseID: String, kind: TransferRecord.Kind) -> TransferRecord {
                 Gateway.partnerTransfer(caseID: caseID, partner: partner.name, wire: wire, kind: kind, messageID: messageID, payload: payload, now: now)
@@ -99,11 +108,17 @@ extension Gateway {
             _ = try writer.insertTransfer(transfer(caseID: existing.id, kind: .supplement))
             return .accepted(existing, created: true)
         }
+        let clock = clock
+        let (outcome, answer) = try await store.write { writer -> (IntakeOutcome, [UInt8]?) in
+            let outcome = try commit(writer)
+            guard let log, case .accepted(let record, created: true) = outcome else { return (outcome, nil) }
+            return (outcome, try log.append(record, at: clock.nowMillis(), to: writer))
+        }
         if case .accepted(_, created: true) = outcome {
             wake(partner.name)
             logger.debug("case accepted", metadata: ["partner": "\(partner.name)", "messageID": "\(messageID)", "version": "\(version)"])
         }
-        return outcome
+        return (outcome, answer)
     }
 
     /// A case whose handling region no agreement covers: its own problems, plus that one.

@@ -7,11 +7,11 @@ extension GatewayRouter {
     /// `/v1/cases…`: the local windows' API. Every route here sits behind the API key check.
     func addCaseRoutes(to group: RouterGroup<Context>) {
         group.post("cases") { request, _ in
-            try await self.intake(self.gateway.submit(request.bytes(limit: self.maxBody)))
+            try await self.intake(request.bytes(limit: self.maxBody), caseID: nil)
         }
         group.post("cases/:id/supplements") { request, context in
             let id = try context.parameters.require("id")
-            return try await self.intake(self.gateway.submit(request.bytes(limit: self.maxBody), caseID: id))
+            return try await self.intake(request.bytes(limit: self.maxBody), caseID: id)
         }
         group.post("cases/:id/withdraw") { request, context in
             let id = try context.parameters.require("id")
@@ -57,18 +57,41 @@ extension GatewayRouter {
         }
     }
 
+    /// Submits a window's case. A new case's message log entry is appended in the transaction
+    /// that commits it, over the answer rendered there, and exactly those bytes are sent.
+    func intake(_ body: [UInt8], caseID: String?) async throws -> Response {
+        let note = MessageNote.current
+        let log = note.map { IntakeLog(note: $0, body: body, answer: Self.acceptedBody) }
+        let (outcome, answer) = try await gateway.submit(body, caseID: caseID, log: log)
+        if let note, let answer, case .accepted(let record, _) = outcome {
+            note.loggedInTransaction()
+            return Self.accepted(record, body: answer)
+        }
+        return intake(outcome)
+    }
+
+    /// The 202 body for an accepted case: what it is and where to follow it.
+    @Sendable static func acceptedBody(_ record: CaseRecord) -> [UInt8] {
+        var object = JSONObject()
+        object.append("id", .string(record.id))
+        object.append("caseNumber", .string(record.caseNumber))
+        object.append("version", .int(Int64(record.version)))
+        object.append("partner", .string(record.partner))
+        object.append("status", .string(record.status ?? "queued"))
+        object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
+        return JSONValue.object(object).serialized()
+    }
+
+    /// The 202 answer with `body`, which the message log's entry (or the middleware) digests.
+    static func accepted(_ record: CaseRecord, body: [UInt8]) -> Response {
+        MessageNote.current?.identify(caseID: record.id, messageID: record.logMessageID)
+        return Reply.bytes(body, contentType: "application/json", status: .accepted, headers: [.location: "/v1/cases/\(record.id)"])
+    }
+
     func intake(_ outcome: IntakeOutcome) -> Response {
         switch outcome {
         case .accepted(let record, _):
-            MessageNote.current?.identify(caseID: record.id, messageID: "\(record.caseNumber) v\(record.version)")
-            var object = JSONObject()
-            object.append("id", .string(record.id))
-            object.append("caseNumber", .string(record.caseNumber))
-            object.append("version", .int(Int64(record.version)))
-            object.append("partner", .string(record.partner))
-            object.append("status", .string(record.status ?? "queued"))
-            object.append("links", .object(JSONObject([("self", .string("/v1/cases/\(record.id)"))])))
-            return Reply.json(.object(object), status: .accepted, headers: [.location: "/v1/cases/\(record.id)"])
+            return Self.accepted(record, body: Self.acceptedBody(record))
         case .invalid(let issues):
             return Reply.problem(.unprocessableContent, title: "Invalid case", detail: "\(issues.count) problem(s); nothing was stored", issues: issues)
         case .conflict(let reason):

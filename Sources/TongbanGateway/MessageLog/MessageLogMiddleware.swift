@@ -7,6 +7,8 @@ import TongbanStorage
 /// The entry is appended after the answer is decided and before it is sent, so an answered
 /// message is logged; a crash in between can leave a processed message without its entry, and
 /// the sender's resend (it got no answer) is then logged with the duplicate answer it gets.
+/// A window's new case is the exception: intake appends its entry in the transaction that
+/// commits the case (`IntakeLog`), saving a write per case, and the middleware skips it.
 /// Placed after authentication: calls that prove no identity are not logged, so they cannot
 /// flood the log.
 struct MessageLogMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -20,16 +22,15 @@ struct MessageLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard methods?.contains(request.method) ?? true else { return try await next(request, context) }
-        let note = MessageNote()
-        let route = "\(request.method.rawValue) \(request.uri.path)"
+        let note = MessageNote(party: party, actor: actor, route: "\(request.method.rawValue) \(request.uri.path)")
         do {
             let response = try await MessageNote.$current.withValue(note) { try await next(request, context) }
-            await gateway.logInbound(note.contents, party: party, actor: actor, route: route, status: response.status.code)
+            await gateway.logInbound(note, status: response.status.code)
             return response
         } catch {
             // Refused by a thrown HTTP error (413 past the body limit): logged with that status.
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            await gateway.logInbound(note.contents, party: party, actor: actor, route: route, status: status)
+            await gateway.logInbound(note, status: status)
             throw error
         }
     }
