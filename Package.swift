@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "tongban", targets: ["tongban"]),
         .library(name: "TongbanCore", targets: ["TongbanCore"]),
+        // For the fuzz targets in `ops/fuzz/`, a package of their own that depends on this one.
+        .library(name: "TongbanXML", targets: ["TongbanXML"]),
+        .library(name: "TongbanMappings", targets: ["TongbanMappings"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

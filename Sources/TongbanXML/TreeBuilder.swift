@@ -173,7 +173,8 @@ struct TreeBuilder {
     }
 
     /// Runs `body` on `name` as a C string, or returns nil if it is not an XML name without a
-    /// colon. ASCII names, nearly all in partner messages, are decided here; libxml2 decides others.
+    /// colon. ASCII names, nearly all in partner messages, are decided byte by byte; others by
+    /// `isNCName`.
     private static func withName<Result>(_ name: String, _ body: (UnsafePointer<xmlChar>) -> Result) -> Result? {
         let count = name.utf8.count
         return withXMLChars(name) { chars in
@@ -187,7 +188,39 @@ struct TreeBuilder {
                     return nil  // also a NUL, which would end the C string early
                 }
             }
-            return isASCII || xmlValidateNCName(chars, 0) == 0 ? body(chars) : nil
+            return isASCII || isNCName(name) ? body(chars) : nil
+        }
+    }
+
+    /// Whether `name` is a name without a colon by XML 1.0 fifth edition, the rules libxml2 parses
+    /// with. libxml2's `xmlValidateNCName` keeps the fourth edition's narrower letter tables, so it
+    /// refused names such as `ȨT` in documents that had parsed, and their canonical form failed.
+    private static func isNCName(_ name: String) -> Bool {
+        var scalars = name.unicodeScalars.makeIterator()
+        guard let first = scalars.next(), isNameStart(first.value) else { return false }
+        while let next = scalars.next() {
+            guard isNameStart(next.value) || isNameOnly(next.value) else { return false }
+        }
+        return true
+    }
+
+    /// `NameStartChar` of XML 1.0 fifth edition, without the colon.
+    private static func isNameStart(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x41...0x5A, 0x5F, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2FF, 0x370...0x37D, 0x37F...0x1FFF,
+             0x200C...0x200D, 0x2070...0x218F, 0x2C00...0x2FEF, 0x3001...0xD7FF, 0xF900...0xFDCF, 0xFDF0...0xFFFD,
+             0x10000...0xEFFFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The characters `NameChar` adds to `NameStartChar`.
+    private static func isNameOnly(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2D, 0x2E, 0x30...0x39, 0xB7, 0x300...0x36F, 0x203F...0x2040: return true
+        default: return false
         }
     }
 

@@ -245,6 +245,11 @@ public struct JSONParser {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             if isInteger, let value = Int64(text) { return .int(value) }
             guard let value = Double(text) else { throw error("invalid number") }
+            // Double reads 1e999 as infinity, which JSON cannot write back; the error points at the number.
+            guard value.isFinite else {
+                position = start
+                throw error("number out of range: its magnitude is beyond the largest double, about 1.8e308")
+            }
             return .double(value)
         }
 

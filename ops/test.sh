@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Every test: the system packages (ops/setup.sh), the package's test suite (`swift test`: unit,
+# router, live, end-to-end, browser, promtool), then each libFuzzer target for 60 seconds over
+# its corpus (ops/fuzz/run.sh; a crash fails the run and says where the input was saved).
+# The README's test command and .ci/run both call this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./ops/setup.sh
+swift test
+./ops/fuzz/run.sh --seconds "${TONGBAN_FUZZ_SECONDS:-60}"
