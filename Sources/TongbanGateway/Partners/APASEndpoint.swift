@@ -51,9 +51,11 @@ struct APASEndpoint: Sendable {
             }
             let secrets = gateway.credentials.partners[partner.name]?.partnerSecrets ?? []
             guard signed.appID == settings.partnerAppID, let current = secrets.first else { throw .unknownApp(signed.appID) }
-            // During a rotation the previous secret is accepted too; the current one decides the refusal's reason.
-            if !secrets.dropFirst().contains(where: { (try? signed.verify(secret: $0, body: body, now: now)) != nil }) {
+            do {
                 try signed.verify(secret: current, body: body, now: now)
+            } catch {
+                // While a rotation overlaps, the previous secret is accepted too; the current one's refusal stands otherwise.
+                guard secrets.dropFirst().contains(where: { (try? signed.verify(secret: $0, body: body, now: now)) != nil }) else { throw error }
             }
             let name = partner.name
             let fresh: Bool?
