@@ -74,7 +74,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets (repository paths, sample cases).
-        .target(name: "TongbanTesting", dependencies: ["TongbanMappings"]),
+        .target(name: "TongbanTesting", dependencies: [
+            "TongbanMappings", "TongbanTestingLogCapture",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // With TONGBAN_TEST_LOG_DIR set (ops/test.sh), every test process logs everything at
+        // `trace` into that folder, for ops/privacy/scan-logs.py: a load-time hook, test bundles only.
+        .target(name: "TongbanTestingLogCapture"),
         .executableTarget(
             name: "tongban",
             dependencies: [

@@ -76,7 +76,7 @@ final class EndToEnd: Sendable {
             name: "simulator",
             arguments: ["simulate", "--listen", "127.0.0.1:\(simulatorPort)", "--gateway", "http://127.0.0.1:\(gatewayPort)",
                         "--step", "300ms", "--hub-poll", "300ms",
-                        "--mappings", Repository.mappings.path, "--contracts", Repository.contracts.path] + simulatorFlags,
+                        "--mappings", Repository.mappings.path, "--contracts", Repository.contracts.path] + logLevel(simulatorFlags),
             directory: Repository.root, log: directory.appendingPathComponent("simulator.log"))
         let client: CurlHTTPClient
         do {
@@ -95,6 +95,13 @@ final class EndToEnd: Sendable {
             throw EndToEndError("\(error)\n\(diagnosis)")
         }
         return env
+    }
+
+    /// Under `ops/test.sh` (`TONGBAN_TEST_LOG_DIR` set) both processes log at `trace`, unless the
+    /// test chose a level: the personal-data scan must see everything they could log.
+    static func logLevel(_ flags: [String]) -> [String] {
+        guard TestLogCapture.directory != nil, !flags.contains("--log-level") else { return flags }
+        return flags + ["--log-level", "trace"]
     }
 
     /// The sample configuration, changed only where a test must: ports, data directory, the
@@ -125,7 +132,7 @@ final class EndToEnd: Sendable {
 
     /// Starts `tongban serve` on the configuration and waits for `/health/ready`.
     func startGateway() async throws {
-        let process = try ChildProcess(name: "gateway", arguments: ["serve", "--config", configFile.path] + gatewayFlags,
+        let process = try ChildProcess(name: "gateway", arguments: ["serve", "--config", configFile.path] + Self.logLevel(gatewayFlags),
                                        directory: Repository.root, log: gatewayLog)
         gatewayProcess.withLock { $0 = process }
         try await waitUntilAnswering(gatewayURL + "/health/ready", process: process)
@@ -141,7 +148,17 @@ final class EndToEnd: Sendable {
         if let process = gateway { await process.stop() }
         await simulator.stop()
         await client.shutdown()
+        keepLogsForTheScan()
         if removingFiles { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Under `ops/test.sh`, both processes' logs go to the whole suite's personal-data scan.
+    private func keepLogsForTheScan() {
+        guard let capture = TestLogCapture.directory else { return }
+        for log in [gatewayLog, simulatorLog] where FileManager.default.fileExists(atPath: log.path) {
+            let name = "e2e-\(runID)-\(log.lastPathComponent)"
+            try? FileManager.default.copyItem(at: log, to: capture.appendingPathComponent(name))
+        }
     }
 
     func diagnosis() -> String {
