@@ -111,6 +111,7 @@ public struct GatewayServer: Sendable {
 
         let app = Application(
             router: GatewayRouter(gateway: gateway).makeRouter(),
+            server: .http1(readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tongban"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Synchronization
 import Testing
 import TongbanCore
@@ -25,7 +26,9 @@ final class GatewayHarness: Sendable {
     let gateway: Gateway
     let clock = TestClock()
 
-    init(extraYAML: String = "") async throws {
+    /// `edit` changes the configuration's text before it is loaded (a setting inside `local` or a
+    /// partner); `logger` is the gateway's.
+    init(extraYAML: String = "", edit: (String) -> String = { $0 }, logger: Logger = Logger(label: "tongban.gateway")) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let yaml = """
@@ -56,14 +59,15 @@ final class GatewayHarness: Sendable {
               - {sha256: e2c97d2b4008d0069ed26b4305e0511d1ded6757fc78ee7a6d7c56eb3976e054}
         \(extraYAML)
         """
-        self.yaml = yaml
-        let configuration = try GatewayConfiguration.parse(yaml, file: "test.yaml", environment: [:])
+        let edited = edit(yaml)
+        self.yaml = edited
+        let configuration = try GatewayConfiguration.parse(edited, file: "test.yaml", environment: [:])
         store = try SQLiteStore(path: directory.appendingPathComponent("tongban.sqlite").path)
         _ = try await store.migrate()
         let clock = clock
         gateway = Gateway(configuration: configuration, catalog: try Repository.catalog(), store: store,
                           clock: GatewayClock { clock.millis },
-                          calendar: try configuration.sla.map { try HolidayCalendar(directory: $0.holidays) })
+                          calendar: try configuration.sla.map { try HolidayCalendar(directory: $0.holidays) }, logger: logger)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

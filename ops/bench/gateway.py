@@ -84,6 +84,8 @@ local:
   endpoint: http://127.0.0.1:{sport}/local
   apiKeys:
     - {{name: suixian-windows, sha256: {key_sha}}}
+  # The benchmark's wrk sends thousands of cases a second with this one key: no rate limit.
+  rateLimit: {{requestsPerSecond: 0}}
 delivery:
   workers: 4
   retry: {{base: 1s, cap: 5m, maxAttempts: 12, maxAge: 72h}}

@@ -21,7 +21,7 @@ extension GatewayConfiguration {
         let fields = try root.fields(
             allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla", "storage"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
-        let listen = try fields.required("listen").fields(allowed: ["host", "port"], required: ["host", "port"])
+        let listen = try fields.required("listen").fields(allowed: ["host", "port", "readTimeout", "idleTimeout"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
         guard (0...65535).contains(port) else { throw try listen.required("port").error("port must be 0–65535") }
 
@@ -50,9 +50,11 @@ extension GatewayConfiguration {
             shutdownGrace: try fields["shutdownGrace"].map { node throws(MappingError) in try node.duration() } ?? .seconds(10),
             maxBodyBytes: maxBody)
         configuration.keepMessageBodies = keepBodies
+        configuration.readTimeout = try listenTimeout(listen["readTimeout"], key: "readTimeout", default: defaultReadTimeout)
+        configuration.idleTimeout = try listenTimeout(listen["idleTimeout"], key: "idleTimeout", default: defaultIdleTimeout)
         if let storage = fields["storage"] { configuration.minimumFreeBytes = try minimumFreeBytes(storage) }
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
-            let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash"], required: ["role", "tokenSha256"])
+            let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash", "rateLimit"], required: ["role", "tokenSha256"])
             let roleText = try person.required("role").string()
             guard let role = Operator.Role(rawValue: roleText) else {
                 throw try person.required("role").error("role \(roleText) is not viewer or operator")
@@ -62,7 +64,8 @@ extension GatewayConfiguration {
                 throw try person.required("tokenSha256").error("operator \(name) has the same token as another operator")
             }
             configuration.operators.append(Operator(name: name, role: role, tokenSHA256: digest,
-                                                    passwordHash: try person["passwordHash"]?.passwordHash()))
+                                                    passwordHash: try person["passwordHash"]?.passwordHash(),
+                                                    rateLimit: try person["rateLimit"]?.rateLimit("operators.\(name).rateLimit") ?? .operatorDefault))
         }
         if let node = fields["sla"] {
             let sla = try node.fields(allowed: ["holidays", "dueSoon"], required: ["holidays"])
@@ -76,11 +79,14 @@ extension GatewayConfiguration {
 
 extension GatewayConfiguration.LocalSystem {
     static func parse(_ node: YAMLNode) throws(MappingError) -> Self {
-        let fields = try node.fields(allowed: ["name", "endpoint", "apiKeys", "transport"], required: ["name", "endpoint", "apiKeys"])
+        let fields = try node.fields(allowed: ["name", "endpoint", "apiKeys", "transport", "rateLimit"], required: ["name", "endpoint", "apiKeys"])
+        let everyKey = try fields["rateLimit"]?.rateLimit("local.rateLimit") ?? .localDefault
         var keys: [GatewayConfiguration.APIKey] = []
         for item in try fields.required("apiKeys").sequence("a list of API keys") {
-            let key = try item.fields(allowed: ["name", "sha256"], required: ["name", "sha256"])
-            keys.append(.init(name: try key.required("name").string(), sha256: try key.required("sha256").sha256Digest()))
+            let key = try item.fields(allowed: ["name", "sha256", "rateLimit"], required: ["name", "sha256"])
+            let name = try key.required("name").string()
+            keys.append(.init(name: name, sha256: try key.required("sha256").sha256Digest(),
+                              rateLimit: try key["rateLimit"]?.rateLimit("local.apiKeys[\(name)].rateLimit") ?? everyKey))
         }
         guard !keys.isEmpty else { throw try fields.required("apiKeys").error("at least one API key is needed") }
         return Self(name: try fields.required("name").string(),
@@ -148,7 +154,7 @@ extension PartnerConfiguration {
                       environment: [String: String]) throws(MappingError) -> Self {
         let fields = try node.fields(
             allowed: ["protocol", "baseURL", "transport", "retry", "workers", "appId", "appSecret", "partnerAppId",
-                      "partnerSecret", "previousPartnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens"],
+                      "partnerSecret", "previousPartnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens", "rateLimit"],
             required: ["protocol"])
         let protocolNode = try fields.required("protocol")
         let protocolName = try protocolNode.string()
@@ -169,6 +175,7 @@ extension PartnerConfiguration {
             requestsPerSecond: try fields["requestsPerSecond"]?.positiveInt() ?? 10,
             tokenDigests: [])
         partner.previousPartnerSecret = try fields["previousPartnerSecret"].map { n throws(MappingError) in try n.secret(environment) }
+        partner.rateLimit = try fields["rateLimit"]?.rateLimit("partners.\(name).rateLimit") ?? .partnerDefault(wire)
         if let tokens = fields["tokens"] {
             for item in try tokens.sequence("a list of token digests") {
                 let token = try item.fields(allowed: ["sha256"], required: ["sha256"])

@@ -7,6 +7,11 @@ import TongbanCore
 public struct GatewayConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// From a request's first byte to its last (`listen.readTimeout`): a slower request is answered
+    /// 408 and its connection closed, so slow clients cannot hold the listener's connections.
+    public var readTimeout: Duration = GatewayConfiguration.defaultReadTimeout
+    /// How long a connection may wait for its next request (`listen.idleTimeout`).
+    public var idleTimeout: Duration = GatewayConfiguration.defaultIdleTimeout
     /// Holds the SQLite database (`tongban.sqlite`).
     public var dataDirectory: URL
     /// The `mappings/` folder.
@@ -51,6 +56,8 @@ public struct GatewayConfiguration: Sendable {
         public var tokenSHA256: String
         /// Their console password (`tongban operator hash-password`); nil: no console login.
         public var passwordHash: PasswordHash? = nil
+        /// Their calls to the operations API and the console together.
+        public var rateLimit: RateLimit = .operatorDefault
     }
 
     /// The local system: where inbound cases and status reports go, and the API keys of its
@@ -68,6 +75,8 @@ public struct GatewayConfiguration: Sendable {
         public var name: String
         /// Lower-case hex SHA-256 of the key.
         public var sha256: String
+        /// Keys sharing a name share this budget, so a rotation's overlap does not double it.
+        public var rateLimit: RateLimit = .localDefault
     }
 
     public struct DeliveryPolicy: Sendable {

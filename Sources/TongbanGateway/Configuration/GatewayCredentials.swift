@@ -2,8 +2,10 @@
 /// A reload (SIGHUP) swaps the whole set at once, so a rotation needs no restart and no request
 /// ever sees half of one file and half of another.
 public struct GatewayCredentials: Sendable {
-    /// SHA-256 digests of the local windows' API keys (two or more during a rotation).
-    public var apiKeyDigests: [String]
+    /// The local windows' API keys, as digests with their names and rate limits (two or more
+    /// during a rotation).
+    public var apiKeys: [GatewayConfiguration.APIKey]
+    public var apiKeyDigests: [String] { apiKeys.map(\.sha256) }
     public var operators: [GatewayConfiguration.Operator]
     /// By partner name.
     public var partners: [String: Partner]
@@ -16,14 +18,16 @@ public struct GatewayCredentials: Sendable {
         /// APAS: the secrets the partner's signatures are checked against: its current one, then
         /// the previous one while a rotation overlaps.
         public var partnerSecrets: [[UInt8]]
+        public var rateLimit: GatewayConfiguration.RateLimit
     }
 
     public init(_ configuration: GatewayConfiguration) {
-        apiKeyDigests = configuration.local.apiKeys.map(\.sha256)
+        apiKeys = configuration.local.apiKeys
         operators = configuration.operators
         partners = Dictionary(uniqueKeysWithValues: configuration.partners.map { partner in
             (partner.name, Partner(tokenDigests: partner.tokenDigests, appSecret: partner.appSecret?.bytes,
-                                   partnerSecrets: [partner.partnerSecret, partner.previousPartnerSecret].compactMap { $0?.bytes }))
+                                   partnerSecrets: [partner.partnerSecret, partner.previousPartnerSecret].compactMap { $0?.bytes },
+                                   rateLimit: partner.rateLimit))
         })
     }
 
@@ -55,6 +59,6 @@ public struct GatewayCredentials: Sendable {
             if partner.appSecret != before.appSecret { changed.append("partners.\(name).appSecret") }
             if partner.partnerSecrets != before.partnerSecrets { changed.append("partners.\(name).partnerSecret/previousPartnerSecret") }
         }
-        return changed
+        return changed + rateLimitChanges(from: earlier)
     }
 }

@@ -37,6 +37,8 @@ public struct PartnerConfiguration: Sendable {
     public var requestsPerSecond: Int
     /// Hub: SHA-256 digests of the bearer tokens the hub may present (two during a rotation).
     public var tokenDigests: [String]
+    /// How many calls the partner may make to its endpoints at the gateway.
+    public var rateLimit: GatewayConfiguration.RateLimit = .unlimited
 }
 
 /// A secret read from a file or an environment variable when the gateway starts, or a demo value

@@ -16,7 +16,10 @@ extension Console {
     }
 
     /// Checks the password; success or failure, the attempt goes into the message log with the
-    /// name typed. A success starts a session; the login token is spent either way.
+    /// name typed. A success starts a session; the login token is spent either way. A name locked
+    /// after repeated failures (`ConsoleLockout`) is answered 429 without a look at the password;
+    /// the failure that locks it is logged as `locked`, the refusals while it lasts are not (they
+    /// cost nothing, so they could flood the log).
     func login(_ request: Request) async throws -> Response {
         let form = ConsoleForm(try await request.bytes(limit: maxBody))
         guard let expected = request.cookies[Self.loginCookie]?.value, let token = form["csrf"],
@@ -25,22 +28,50 @@ extension Console {
         }
         let name = String((form["name"] ?? "").prefix(64))
         let person = gateway.credentials.operators.first { $0.name == name && $0.passwordHash != nil }
+        let hash = person?.passwordHash?.encoded
+        if let left = lockout.lockedFor(name, hash: hash, now: gateway.clock.nowMillis()) {
+            return lockedOut(name, millis: left)
+        }
         let password = form["password"] ?? ""
         let matches = (person?.passwordHash ?? Self.decoy)?.matches(password) ?? false
         let accepted = person != nil && matches
         try await logLogin(name: name, result: accepted ? "ok" : "failed")
         guard accepted, let person else {
-            let retry = ConsoleSessions.randomToken()
-            var headers = HTTPFields()
-            headers[.setCookie] = cookie(Self.loginCookie, retry, path: "/console/login", maxAge: 900)
-            return page("login", title: "Log in", session: nil, ["loginToken": retry, "typedName": name, "message": "Wrong name or password."],
-                        status: .unauthorized, headers: headers)
+            let now = gateway.clock.nowMillis()
+            // Only an operator's name reaches the process log: what was typed may be a password.
+            let who = person?.name ?? "(not an operator's name)"
+            if let locked = lockout.failed(name, hash: hash, now: now) {
+                gateway.logger.warning("console login locked after repeated wrong passwords", metadata: [
+                    "name": "\(who)", "failures": "\(ConsoleLockout.failures)", "lockedForSeconds": "\(locked / 1000)"])
+                try await logLogin(name: name, result: "locked")
+                return lockedOut(name, millis: locked)
+            }
+            gateway.logger.notice("console login failed", metadata: ["name": "\(who)"])
+            return loginPage(typed: name, message: "Wrong name or password.", status: .unauthorized)
         }
+        lockout.succeeded(name)
         let (value, _) = sessions.create(name: person.name, role: person.role, now: gateway.clock.nowMillis())
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, value)))
         headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, "", path: "/console/login", maxAge: 0)))
         return redirect("/console", headers: headers)
+    }
+
+    /// The login form again, with a fresh login token, `message` and the name typed.
+    func loginPage(typed name: String, message: String, status: HTTPResponse.Status, headers extra: HTTPFields = [:]) -> Response {
+        let retry = ConsoleSessions.randomToken()
+        var headers = extra
+        headers[.setCookie] = cookie(Self.loginCookie, retry, path: "/console/login", maxAge: 900)
+        return page("login", title: "Log in", session: nil, ["loginToken": retry, "typedName": name, "message": message],
+                    status: status, headers: headers)
+    }
+
+    /// 429 for a locked name, with `Retry-After` in whole seconds until the lock ends.
+    func lockedOut(_ name: String, millis: Int64) -> Response {
+        let seconds = max(1, Int((millis + 999) / 1000))
+        let minutes = (seconds + 59) / 60
+        return loginPage(typed: name, message: "Too many wrong passwords for this name: logins are refused for \(minutes) more minute(s), even with the right password.",
+                         status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
     }
 
     func logout(_ request: Request) async throws -> Response {

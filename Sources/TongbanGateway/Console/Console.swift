@@ -14,6 +14,7 @@ import TongbanPartners
 struct Console: Sendable {
     let gateway: Gateway
     let sessions = ConsoleSessions()
+    let lockout = ConsoleLockout()
     let secureCookies: Bool
     let maxBody: Int
 

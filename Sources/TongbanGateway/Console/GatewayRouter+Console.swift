@@ -2,9 +2,11 @@ import Hummingbird
 
 extension GatewayRouter {
     /// `/console/…`: the operators' web console (see `Console`). Its sessions live as long as
-    /// this router, i.e. the gateway process.
-    func addConsoleRoutes(to group: RouterGroup<Context>) {
+    /// this router, i.e. the gateway process. A signed-in operator's pages count against their
+    /// rate limit.
+    func addConsoleRoutes(to pages: RouterGroup<Context>) {
         let console = Console(gateway: gateway)
+        let group = pages.add(middleware: RateLimitMiddleware<Context>(gateway: gateway, principal: console.principal, refuse: console.rateLimited))
         group.get("login") { request, _ in console.loginForm(request) }
         group.post("login") { request, _ in try await console.login(request) }
         group.post("logout") { request, _ in try await console.logout(request) }

@@ -28,7 +28,10 @@ extension Gateway {
     /// The settings a reload cannot apply, where `running` and `loaded` differ.
     static func restartOnly(_ running: GatewayConfiguration, _ loaded: GatewayConfiguration) -> [String] {
         var differ: [String] = []
-        if running.host != loaded.host || running.port != loaded.port { differ.append("listen") }
+        if running.host != loaded.host || running.port != loaded.port || running.readTimeout != loaded.readTimeout
+            || running.idleTimeout != loaded.idleTimeout {
+            differ.append("listen")
+        }
         if running.dataDirectory.standardizedFileURL != loaded.dataDirectory.standardizedFileURL { differ.append("dataDirectory") }
         if running.mappings.standardizedFileURL != loaded.mappings.standardizedFileURL { differ.append("mappings") }
         if running.local.endpoint != loaded.local.endpoint || !running.local.transport.sameFiles(as: loaded.local.transport) {

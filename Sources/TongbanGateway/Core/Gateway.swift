@@ -28,6 +28,8 @@ public final class Gateway: Sendable {
     let credentialBox: Mutex<GatewayCredentials>
     /// Refuses new work while the data directory's filesystem is nearly full (`FreeSpaceWatch`).
     public let storageGuard: StorageGuard
+    /// Refuses each principal's calls beyond its rate limit (`429`).
+    let rateLimiter: RateLimiter
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -53,6 +55,7 @@ public final class Gateway: Sendable {
         metrics = GatewayMetrics(partners: configuration.partners.map(\.name),
                                  destinations: configuration.partners.map(\.name) + [Gateway.localDestination],
                                  pushedDestinations: breakers.keys.sorted())
+        rateLimiter = RateLimiter(clock: clock, registry: metrics.registry, principals: Principal.configured(in: configuration), logger: logger)
     }
 
     func partnerConfiguration(_ name: String) -> PartnerConfiguration? {

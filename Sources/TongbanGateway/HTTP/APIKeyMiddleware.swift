@@ -4,17 +4,18 @@ import TongbanCore
 import TongbanPartners
 
 /// Admits a local window's call only with a configured API key (`Authorization: Bearer KEY`).
-/// Keys are compared by SHA-256 digest: the configuration never holds a key itself.
+/// Keys are compared by SHA-256 digest: the configuration never holds a key itself. The key's
+/// name is the call's `Principal` for what runs after (its rate limit).
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The digests in force, read per request: a reload (a key rotation) applies at once.
-    let digests: @Sendable () -> [String]
+    /// The keys in force, read per request: a reload (a key rotation) applies at once.
+    let keys: @Sendable () -> [GatewayConfiguration.APIKey]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key = Self.bearerToken(request), Self.matches(key, digests()) else {
+        guard let key = Self.bearerToken(request), let match = Self.find(key, in: keys()) else {
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send a local system's API key as Authorization: Bearer KEY",
                                  headers: [.wwwAuthenticate: "Bearer"])
         }
-        return try await next(request, context)
+        return try await Principal.$current.withValue(.local(match.name)) { try await next(request, context) }
     }
 
     static func bearerToken(_ request: Request) -> String? {
@@ -28,6 +29,14 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         while start < end, isBlank(bytes[start]) { start += 1 }
         while end > start, isBlank(bytes[end - 1]) { end -= 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The key whose digest is `secret`'s, comparing every digest in full.
+    static func find(_ secret: String, in keys: [GatewayConfiguration.APIKey]) -> GatewayConfiguration.APIKey? {
+        let digest = Digests.sha256Hex(Array(secret.utf8))
+        var found: GatewayConfiguration.APIKey?
+        for key in keys where Digests.constantTimeEqual(key.sha256, digest) { found = key }
+        return found
     }
 
     /// Whether `secret`'s digest is one of `digests`, comparing every digest in full.

@@ -55,6 +55,10 @@ extension GatewayMetrics {
         name: "tongban_overdue_cases", kind: .gauge, labels: ["partner"],
         help: "Open cases past their promised completion time, by partner.")
 
+    public static let rateLimitedTotal = Series(
+        name: "tongban_rate_limited_total", kind: .counter, labels: ["kind", "name"],
+        help: "Calls refused with 429 for their caller's rate limit, by kind of caller (local, partner, operator) and configured name.")
+
     public static let dataFreeBytes = Series(
         name: "tongban_data_free_bytes", kind: .gauge, labels: [],
         help: "Bytes the gateway may still write on the filesystem of its data directory.")
@@ -68,7 +72,7 @@ extension GatewayMetrics {
     /// Every series, in the order docs/operations.md lists them.
     public static let series: [Series] = [
         casesTotal, inboundCasesTotal, transferAttemptsTotal, attemptDurationSeconds, deadLettersTotal, deadLetters,
-        queueDepth, queueOldestAgeSeconds, breakerState, destinationPaused, replaysTotal, overdueCases,
+        queueDepth, queueOldestAgeSeconds, breakerState, destinationPaused, replaysTotal, overdueCases, rateLimitedTotal,
         dataFreeBytes, dataMinFreeBytes, dataSizeBytes,
     ]
 

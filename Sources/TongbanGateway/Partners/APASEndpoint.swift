@@ -7,7 +7,8 @@ import TongbanStorage
 /// 枣阳's side of APAS v1 at the gateway: Zaoyang submits its own cases and polls their status,
 /// every request signed with its appId. A bad signature, a timestamp more than 300 s off or a
 /// nonce used in the last 600 s is refused with HTTP 401 and `code` 4011; a `projid` already
-/// received is answered 4003 with the original `unid`.
+/// received is answered 4003 with the original `unid`; beyond its rate limit (10 a second, its
+/// own document's figure) a signed call gets HTTP 429 with `code` 5000.
 struct APASEndpoint: Sendable {
     let gateway: Gateway
     let partner: PartnerMapping
@@ -42,7 +43,8 @@ struct APASEndpoint: Sendable {
                     headers: [.retryAfter: "\(StorageShortage.retryAfterSeconds)"])
     }
 
-    /// The 401 answer for a request whose signature, timestamp or nonce fails; nil when it passes.
+    /// The 401 answer for a request whose signature, timestamp or nonce fails, or the 429 for one
+    /// beyond 枣阳's rate limit; nil when it passes.
     func refusal(_ request: Request, body: [UInt8]) async throws -> Response? {
         let now = gateway.clock.nowMillis()
         do throws(APASSignature.Refusal) {
@@ -69,7 +71,8 @@ struct APASEndpoint: Sendable {
                 fresh = nil
             }
             guard fresh == true else { throw .replayedNonce }
-            return nil
+            // Only a proven caller spends 枣阳's budget; its nonce stays spent, as for any call.
+            return gateway.admit(.partner(partner.name)).map(Reply.rateLimitedAPAS)
         } catch {
             gateway.logger.warning("signed request refused", metadata: ["partner": "\(partner.name)", "reason": "\(error)"])
             return Self.answer(APASAnswer(.signatureRefused, error.description), status: .unauthorized)

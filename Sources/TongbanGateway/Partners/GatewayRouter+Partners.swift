@@ -9,7 +9,13 @@ extension GatewayRouter {
             let routes = group.group(RouterPath(stringLiteral: settings.name))
                 .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: settings.name, actor: "partner:\(settings.name)", methods: nil))
             switch settings.wireProtocol {
-            case .kstb: KSTBEndpoint(gateway: gateway, partner: partner).register(on: routes)
+            case .kstb:
+                // No HTTP credential to check: 桐柏 proves itself by mutual TLS before the call
+                // reaches the gateway, so every call here is its. APAS and the hub check their
+                // callers in the endpoint, and limit them there, once they know who called.
+                let limited = routes.add(middleware: RateLimitMiddleware<Context>(
+                    gateway: gateway, principal: { [name = settings.name] _ in .partner(name) }, refuse: { Reply.rateLimitedKSTB($1) }))
+                KSTBEndpoint(gateway: gateway, partner: partner).register(on: limited)
             case .apas: APASEndpoint(gateway: gateway, partner: partner, settings: settings).register(on: routes)
             case .hub: HubEndpoint(gateway: gateway, partner: partner, settings: settings).register(on: routes)
             }

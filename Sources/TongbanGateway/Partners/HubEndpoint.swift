@@ -8,7 +8,8 @@ import TongbanStorage
 /// (`GET …/feed?after=&limit=`) of cases and statuses, which it acknowledges (`POST …/ack`); an
 /// item not acknowledged within 10 minutes is handed out again. The hub pushes its statuses and
 /// cases in batches (`POST …/statuses`, `POST …/cases`) and gets one result per item.
-/// Every call carries one of the hub's bearer tokens (two are valid during a rotation).
+/// Every call carries one of the hub's bearer tokens (two are valid during a rotation); calls
+/// beyond the hub's rate limit are answered 429, a failed request the hub sends again.
 struct HubEndpoint: Sendable {
     let gateway: Gateway
     let partner: PartnerMapping
@@ -36,6 +37,8 @@ struct HubEndpoint: Sendable {
               APIKeyMiddleware<GatewayRouter.Context>.matches(token, gateway.credentials.partners[partner.name]?.tokenDigests ?? []) else {
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send the hub's bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
+        let principal = Principal.partner(partner.name)
+        if let refusal = gateway.admit(principal) { return Reply.rateLimited(principal, refusal) }
         return try await body()
     }
 

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+import TongbanCore
+@testable import TongbanGateway
+import TongbanStorage
+import TongbanTesting
+
+/// Guessing console passwords: five wrong ones for a name within 15 minutes lock it for 15
+/// minutes, during which even the right password is refused with 429 and `Retry-After`.
+@Suite("Console: repeated wrong passwords lock the name")
+struct ConsoleLockoutTests {
+    /// Every line the gateway logs, with its metadata, to look for what must not be there.
+    final class LogCapture: Sendable {
+        let lines = Mutex<[(level: Logger.Level, text: String)]>([])
+
+        var logger: Logger { Logger(label: "test") { _ in Handler(capture: self) } }
+        var all: [(level: Logger.Level, text: String)] { lines.withLock { $0 } }
+
+        struct Handler: LogHandler {
+            let capture: LogCapture
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+
+            func log(event: LogEvent) {
+                let fields = metadata.merging(event.metadata ?? [:]) { $1 }.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
+                capture.lines.withLock { $0.append((event.level, "\(event.message) \(fields)")) }
+            }
+        }
+    }
+
+    static func actions(_ harness: GatewayHarness) async throws -> [String] {
+        try await harness.store.read { try $0.messageLog(after: 0, limit: 500) }
+            .filter { $0.direction == .action }.map { "\($0.actor) \($0.result ?? "")" }
+    }
+
+    @Test("the fifth wrong password locks the name for 15 minutes: 429 with Retry-After, the right password refused too, other names unaffected; logged without the password; it ends by itself")
+    func lockout() async throws {
+        let capture = LogCapture()
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
+        let wrong = "wrong-guess-\(UUID().uuidString)"
+        try await harness.application().test(.router) { client in
+            for _ in 1...4 { #expect(try await ConsoleTests.login(client, "duty", wrong).status == .unauthorized) }
+            harness.advance(.seconds(600))  // still within the 15 minutes of the first
+            let fifth = try await ConsoleTests.login(client, "duty", wrong)
+            #expect(fifth.status == .tooManyRequests && fifth.headers[.retryAfter] == "900")
+
+            let right = try await ConsoleTests.login(client, "duty")
+            #expect(right.status == .tooManyRequests && right.browser == nil, "the right password is refused while the lock lasts")
+            #expect(right.headers[.retryAfter] == "900")
+            #expect(ConsoleTests.cookie(Console.sessionCookie, in: right.headers) == nil)
+            #expect(try await ConsoleTests.login(client, "watcher").browser != nil, "another operator logs in as usual")
+
+            harness.advance(.seconds(899))
+            let late = try await ConsoleTests.login(client, "duty")
+            #expect(late.status == .tooManyRequests && late.headers[.retryAfter] == "1")
+            harness.advance(.seconds(1))
+            #expect(try await ConsoleTests.login(client, "duty").browser != nil, "the lock has ended")
+        }
+        #expect(try await Self.actions(harness) == Array(repeating: "operator:duty failed", count: 5)
+            + ["operator:duty locked", "operator:watcher ok", "operator:duty ok"],
+            "each failure and the lock are in the message log; the refusals while locked are not")
+        let lines = capture.all
+        #expect(lines.filter { $0.text.contains("console login failed") && $0.text.contains("name=duty") }.count == 4)
+        #expect(lines.contains { $0.level == .warning && $0.text.contains("console login locked") && $0.text.contains("name=duty") })
+        #expect(!lines.contains { $0.text.contains(wrong) || $0.text.contains(ConsoleTests.password) }, "no password in the log")
+        let bodies = try await harness.store.read { try $0.messageLog(after: 0, limit: 500) }.compactMap(\.body).map(\.text)
+        #expect(!bodies.contains { $0.contains(wrong) }, "the message log keeps no login body")
+    }
+
+    @Test("failures more than 15 minutes apart do not add up, and a successful login clears them")
+    func window() async throws {
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators)
+        try await harness.application().test(.router) { client async throws in
+            for _ in 1...4 { #expect(try await ConsoleTests.login(client, "duty", "wrong").status == .unauthorized) }
+            harness.advance(.seconds(15 * 60))
+            #expect(try await ConsoleTests.login(client, "duty", "wrong").status == .unauthorized, "the first four are out of the window")
+            for _ in 1...3 { #expect(try await ConsoleTests.login(client, "duty", "wrong").status == .unauthorized) }
+            #expect(try await ConsoleTests.login(client, "duty").browser != nil)
+            for _ in 1...4 { #expect(try await ConsoleTests.login(client, "duty", "wrong").status == .unauthorized, "the success cleared the count") }
+            #expect(try await ConsoleTests.login(client, "duty", "wrong").status == .tooManyRequests)
+        }
+    }
+
+    @Test("a name no operator has is locked the same way, so a lock tells nothing; the process log does not repeat what was typed")
+    func unknownName() async throws {
+        let capture = LogCapture()
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
+        let typed = "typed-into-the-name-field-\(UUID().uuidString)"
+        try await harness.application().test(.router) { client in
+            for _ in 1...4 { #expect(try await ConsoleTests.login(client, typed, "x").status == .unauthorized) }
+            let fifth = try await ConsoleTests.login(client, typed, "x")
+            #expect(fifth.status == .tooManyRequests && fifth.headers[.retryAfter] == "900")
+        }
+        #expect(!capture.all.contains { $0.text.contains(typed) })
+        #expect(capture.all.contains { $0.text.contains("console login locked") && $0.text.contains("not an operator's name") })
+    }
+
+    @Test("a new password for the account (a reload with a new passwordHash) ends its lock")
+    func newPasswordEndsTheLock() async throws {
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators)
+        let newPassword = "a new password for duty, long enough"
+        let newHash = try PasswordHash.make(newPassword, logRounds: 10).encoded
+        try await harness.application().test(.router) { client in
+            for _ in 1...5 { _ = try await ConsoleTests.login(client, "duty", "wrong") }
+            #expect(try await ConsoleTests.login(client, "duty").status == .tooManyRequests)
+            _ = try CredentialRotationTests.reloaded(harness) {
+                $0.replacingOccurrences(of: "duty: {role: operator, tokenSha256: 61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f, passwordHash: \"\(ConsoleTests.hash)\"}",
+                                        with: "duty: {role: operator, tokenSha256: 61112491d046c3f6f8ab801f170d9b2d0c734a17ceff60dee92123fb507cfc3f, passwordHash: \"\(newHash)\"}")
+            }
+            #expect(try await ConsoleTests.login(client, "duty", newPassword).browser != nil)
+        }
+    }
+
+    @Test("the table of names is bounded: a flood of names pushes out the oldest failures, not a lock")
+    func bounded() {
+        let lockout = ConsoleLockout()
+        for _ in 1...ConsoleLockout.failures { _ = lockout.failed("duty", hash: "h", now: 0) }
+        #expect(lockout.lockedFor("duty", hash: "h", now: 1) == ConsoleLockout.lockout - 1)
+        for _ in 1..<ConsoleLockout.failures { _ = lockout.failed("early", hash: nil, now: 1) }
+        for index in 0..<(ConsoleLockout.capacity + 2_000) { _ = lockout.failed("name-\(index)", hash: nil, now: 2 + Int64(index / 100)) }
+        #expect(lockout.lockedFor("duty", hash: "h", now: 60_000) != nil, "the lock stayed")
+        #expect(lockout.failed("early", hash: nil, now: 60_000) == nil, "the oldest failures made room: this is the first one again, not the fifth")
+    }
+}
