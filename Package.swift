@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // TLS on the gateway's own listener (client certificates of partners such as 桐柏); the
+        // versions Hummingbird already builds.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // System libraries, linked through pkg-config; `ops/setup.sh` installs their -dev packages.
@@ -65,6 +70,12 @@ let package = Package(
             // The operators' console: HTML templates, and scrypt for its passwords.
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
+            // The listener's TLS: the handshake (NIOSSL), the server pipeline it joins
+            // (HummingbirdCore, NIOCore), and client certificate subjects read as X.509 names.
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
         ]),
         // Plays the three partners and the local system against a running gateway, for tests and demos.
         .target(name: "TongbanSimulator", dependencies: [
@@ -102,7 +113,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TongbanStorageTests", dependencies: ["TongbanStorage"]),
-        .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient", "TongbanTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "TongbanStorage", "tongban"]),

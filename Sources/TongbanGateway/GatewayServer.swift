@@ -104,14 +104,15 @@ public struct GatewayServer: Sendable {
         freeSpace.check()  // before anything listens: started on a nearly full disk, the first request is refused
         workers.append(freeSpace)
         workers.append(MessageLogPurger(gateway: gateway, logger: logger))
+        let listenerTLS = configuration.tls.map { TLSListener($0, logger: logger) }
         if let configurationFile {
-            workers.append(ConfigurationReloader(file: configurationFile, gateway: gateway, clients: clients, logger: logger))
+            workers.append(ConfigurationReloader(file: configurationFile, gateway: gateway, clients: clients, listener: listenerTLS, logger: logger))
         }
         workers.append(SLAWatch(gateway: gateway, logger: logger))
 
         let app = Application(
             router: GatewayRouter(gateway: gateway).makeRouter(),
-            server: .http1(readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout),
+            server: TLSListener.server(readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout, tls: listenerTLS),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tongban"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

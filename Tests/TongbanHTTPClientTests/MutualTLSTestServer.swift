@@ -1,4 +1,5 @@
 import Foundation
+import TongbanTesting
 
 /// A partner on 127.0.0.1 that requires and verifies client certificates: the Python script
 /// `Fixtures/mtls_server.py` (standard library `ssl` and `http.server`, so it is OpenSSL on the

@@ -21,16 +21,20 @@ extension GatewayConfiguration {
         let fields = try root.fields(
             allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla", "storage"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
-        let listen = try fields.required("listen").fields(allowed: ["host", "port", "readTimeout", "idleTimeout"], required: ["host", "port"])
+        let listen = try fields.required("listen").fields(allowed: ["host", "port", "readTimeout", "idleTimeout", "tls"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
         guard (0...65535).contains(port) else { throw try listen.required("port").error("port must be 0–65535") }
 
         let delivery = try DeliveryPolicy.parse(fields["delivery"])
         var partners: [PartnerConfiguration] = []
+        var partnerNodes: [String: YAMLNode] = [:]
         for (name, keyNode, value) in try fields.required("partners").mapping("a mapping of partner names") {
             guard !partners.contains(where: { $0.name == name }) else { throw keyNode.error("partner \(name) is configured twice") }
             partners.append(try PartnerConfiguration.parse(value, name: name, defaults: delivery, environment: environment))
+            partnerNodes[name] = value
         }
+        let tls = try listen["tls"].map { node throws(MappingError) in try ListenerTLS.parse(node) }
+        try checkClientSubjects(partners, nodes: partnerNodes, tls: tls)
         let maxBody = try fields["maxBodyBytes"]?.int("a byte count") ?? 1 << 20
         guard maxBody >= 1024 else { throw fields["maxBodyBytes"]!.error("maxBodyBytes must be at least 1024") }
         var keepBodies = Duration.seconds(30 * 86_400)
@@ -52,6 +56,7 @@ extension GatewayConfiguration {
         configuration.keepMessageBodies = keepBodies
         configuration.readTimeout = try listenTimeout(listen["readTimeout"], key: "readTimeout", default: defaultReadTimeout)
         configuration.idleTimeout = try listenTimeout(listen["idleTimeout"], key: "idleTimeout", default: defaultIdleTimeout)
+        configuration.tls = tls
         if let storage = fields["storage"] { configuration.minimumFreeBytes = try minimumFreeBytes(storage) }
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
             let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash", "rateLimit"], required: ["role", "tokenSha256"])
@@ -154,7 +159,8 @@ extension PartnerConfiguration {
                       environment: [String: String]) throws(MappingError) -> Self {
         let fields = try node.fields(
             allowed: ["protocol", "baseURL", "transport", "retry", "workers", "appId", "appSecret", "partnerAppId",
-                      "partnerSecret", "previousPartnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens", "rateLimit"],
+                      "partnerSecret", "previousPartnerSecret", "pollInterval", "minimumPollInterval", "requestsPerSecond", "tokens", "rateLimit",
+                      "clientSubjects"],
             required: ["protocol"])
         let protocolNode = try fields.required("protocol")
         let protocolName = try protocolNode.string()
@@ -176,6 +182,7 @@ extension PartnerConfiguration {
             tokenDigests: [])
         partner.previousPartnerSecret = try fields["previousPartnerSecret"].map { n throws(MappingError) in try n.secret(environment) }
         partner.rateLimit = try fields["rateLimit"]?.rateLimit("partners.\(name).rateLimit") ?? .partnerDefault(wire)
+        partner.clientSubjects = try fields["clientSubjects"].map { n throws(MappingError) in try Self.clientSubjects(n) } ?? []
         if let tokens = fields["tokens"] {
             for item in try tokens.sequence("a list of token digests") {
                 let token = try item.fields(allowed: ["sha256"], required: ["sha256"])

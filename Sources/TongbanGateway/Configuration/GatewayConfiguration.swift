@@ -12,6 +12,9 @@ public struct GatewayConfiguration: Sendable {
     public var readTimeout: Duration = GatewayConfiguration.defaultReadTimeout
     /// How long a connection may wait for its next request (`listen.idleTimeout`).
     public var idleTimeout: Duration = GatewayConfiguration.defaultIdleTimeout
+    /// TLS on the listener, with partners' client certificates (`listen.tls`); nil: plain HTTP,
+    /// with TLS and 桐柏's certificate checked by a terminator in front.
+    public var tls: ListenerTLS? = nil
     /// Holds the SQLite database (`tongban.sqlite`).
     public var dataDirectory: URL
     /// The `mappings/` folder.

@@ -19,6 +19,9 @@ public struct GatewayCredentials: Sendable {
         /// the previous one while a rotation overlaps.
         public var partnerSecrets: [[UInt8]]
         public var rateLimit: GatewayConfiguration.RateLimit
+        /// The subjects of the client certificates that identify the partner (two during a
+        /// rotation); empty: its routes need no certificate.
+        public var clientSubjects: [CertificateSubject] = []
     }
 
     public init(_ configuration: GatewayConfiguration) {
@@ -27,7 +30,8 @@ public struct GatewayCredentials: Sendable {
         partners = Dictionary(uniqueKeysWithValues: configuration.partners.map { partner in
             (partner.name, Partner(tokenDigests: partner.tokenDigests, appSecret: partner.appSecret?.bytes,
                                    partnerSecrets: [partner.partnerSecret, partner.previousPartnerSecret].compactMap { $0?.bytes },
-                                   rateLimit: partner.rateLimit))
+                                   rateLimit: partner.rateLimit,
+                                   clientSubjects: partner.clientSubjects))
         })
     }
 
@@ -58,6 +62,9 @@ public struct GatewayCredentials: Sendable {
             if partner.tokenDigests != before.tokenDigests { changed.append("partners.\(name).tokens (\(before.tokenDigests.count) → \(partner.tokenDigests.count))") }
             if partner.appSecret != before.appSecret { changed.append("partners.\(name).appSecret") }
             if partner.partnerSecrets != before.partnerSecrets { changed.append("partners.\(name).partnerSecret/previousPartnerSecret") }
+            if partner.clientSubjects != before.clientSubjects {
+                changed.append("partners.\(name).clientSubjects (\(before.clientSubjects.count) → \(partner.clientSubjects.count))")
+            }
         }
         return changed + rateLimitChanges(from: earlier)
     }

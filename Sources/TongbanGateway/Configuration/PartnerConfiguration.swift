@@ -39,6 +39,9 @@ public struct PartnerConfiguration: Sendable {
     public var tokenDigests: [String]
     /// How many calls the partner may make to its endpoints at the gateway.
     public var rateLimit: GatewayConfiguration.RateLimit = .unlimited
+    /// The subjects of the client certificates that identify the partner on the gateway's TLS
+    /// listener (two during a rotation); empty: its routes need no certificate.
+    public var clientSubjects: [CertificateSubject] = []
 }
 
 /// A secret read from a file or an environment variable when the gateway starts, or a demo value

@@ -32,6 +32,11 @@ extension Gateway {
             || running.idleTimeout != loaded.idleTimeout {
             differ.append("listen")
         }
+        switch (running.tls, loaded.tls) {
+        case (nil, nil): break
+        case (let before?, let after?) where before.samePaths(as: after): break
+        default: differ.append("listen.tls (turned on or off, or other file paths)")
+        }
         if running.dataDirectory.standardizedFileURL != loaded.dataDirectory.standardizedFileURL { differ.append("dataDirectory") }
         if running.mappings.standardizedFileURL != loaded.mappings.standardizedFileURL { differ.append("mappings") }
         if running.local.endpoint != loaded.local.endpoint || !running.local.transport.sameFiles(as: loaded.local.transport) {

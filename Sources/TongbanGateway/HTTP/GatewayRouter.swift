@@ -6,7 +6,7 @@ import TongbanCore
 /// endpoints under `/partners/{name}` (each authenticated its own way), health probes and the
 /// OpenAPI document.
 public struct GatewayRouter: Sendable {
-    public typealias Context = BasicRequestContext
+    public typealias Context = GatewayRequestContext
 
     let gateway: Gateway
     let maxBody: Int

@@ -43,6 +43,12 @@ struct APASEndpoint: Sendable {
                     headers: [.retryAfter: "\(StorageShortage.retryAfterSeconds)"])
     }
 
+    /// A call without the client certificate `clientSubjects` names for 枣阳, when it names one:
+    /// refused like a bad signature (HTTP 401, `code` 4011), before the signature is looked at.
+    @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
+        answer(APASAnswer(.signatureRefused, refusal.reason), status: .unauthorized)
+    }
+
     /// The 401 answer for a request whose signature, timestamp or nonce fails, or the 429 for one
     /// beyond 枣阳's rate limit; nil when it passes.
     func refusal(_ request: Request, body: [UInt8]) async throws -> Response? {

@@ -32,6 +32,12 @@ struct HubEndpoint: Sendable {
         }
     }
 
+    /// A call without the client certificate `clientSubjects` names for the hub, when it names
+    /// one: 403, whatever token it carries (the certificate and the token are both required).
+    @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
+        Reply.problem(.forbidden, title: "Forbidden", detail: refusal.reason)
+    }
+
     func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         guard let token = APIKeyMiddleware<GatewayRouter.Context>.bearerToken(request),
               APIKeyMiddleware<GatewayRouter.Context>.matches(token, gateway.credentials.partners[partner.name]?.tokenDigests ?? []) else {

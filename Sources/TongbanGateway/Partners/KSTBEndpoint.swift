@@ -9,7 +9,9 @@ import TongbanXML
 /// for cases the local windows sent, and Tongbai's own cases (`SB`, `BZ`, `CH`). Every message
 /// is answered HTTP 200 with a `KSTBHZ` receipt; a `BWBH` seen before gets `JG=3` with the
 /// original answer's `YWLSH` and is not processed again. A new message that cannot be stored (the
-/// disk nearly or really full) gets `JG=9` (busy: resend later) and `Retry-After`.
+/// disk nearly or really full) gets `JG=9` (busy: resend later) and `Retry-After`. With TLS on
+/// the listener, only a caller presenting one of 桐柏's client certificates gets this far
+/// (`ClientCertificateMiddleware`, `certificateRefusal`).
 struct KSTBEndpoint: Sendable {
     let gateway: Gateway
     let partner: PartnerMapping
@@ -23,6 +25,19 @@ struct KSTBEndpoint: Sendable {
             let headers: HTTPFields = receipt.result == .busy ? [.retryAfter: "\(StorageShortage.retryAfterSeconds)"] : [:]
             return Reply.bytes(receipt.bytes, contentType: "application/xml; charset=UTF-8", headers: headers)
         }
+    }
+
+    /// A call without 桐柏's client certificate, or with another one, while the listener speaks
+    /// TLS: HTTP 403 with a `JG=1` receipt saying why, its `BWBH` empty because the message is
+    /// not read. Not the usual 200: nothing was taken, and what needs fixing is the sender's
+    /// certificate, not its message.
+    @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
+        let message = switch refusal {
+        case .missing: "未出示客户端证书：本接口要求双向 TLS 认证，报文未接收"
+        case .notThisPartner: "客户端证书不是本接口约定的证书，报文未接收"
+        }
+        return Reply.bytes(KSTBReceipt(messageNumber: "", result: .malformed, message: message).bytes,
+                           contentType: "application/xml; charset=UTF-8", status: .forbidden)
     }
 
     func receive(_ body: [UInt8]) async throws -> KSTBReceipt {
