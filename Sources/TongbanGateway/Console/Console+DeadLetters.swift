@@ -64,8 +64,10 @@ extension Console {
         case .refused(let response): return response
         case .admitted(let session, let form):
             guard let id else { return refusal(session, .notFound, "No such transfer.") }
-            guard let reason = form["reason"], reason.count <= 500 else {
-                return refusal(session, .unprocessableContent, "Say why (at most 500 characters): the reason goes into the message log.")
+            let reason: String
+            switch OperatorReason.check(form["reason"]) {
+            case .success(let text): reason = text
+            case .failure(let problem): return refusal(session, .unprocessableContent, "The reason: \(problem.message). Nothing was changed.")
             }
             switch try await gateway.closeDeadLetter(id: id, operator: session.name, reason: reason) {
             case .closed: return redirect("/console/transfers/\(id)")
@@ -98,12 +100,16 @@ extension Console {
             guard let mode = form["mode"].flatMap(ReplayMode.init(rawValue:)) else {
                 return refusal(session, .unprocessableContent, "Choose a mode: resend or retranslate.")
             }
-            let reason = form["reason"] ?? ""
+            var reason = form["reason"] ?? ""
             let confirm = form["action"] == "confirm"
             var values: [String: Any] = ["ids": ids.map { String($0) }, "reason": reason, mode.rawValue: true]
-            if confirm, reason.isEmpty || reason.count > 500 {
-                values["message"] = "Say why (at most 500 characters): the reason goes into the message log. Nothing was replayed."
-                return page("replay", title: "Replay", session: session, values, status: .unprocessableContent)
+            if confirm {
+                switch OperatorReason.check(reason) {
+                case .success(let text): reason = text
+                case .failure(let problem):
+                    values["message"] = "The reason: \(problem.message). Nothing was replayed."
+                    return page("replay", title: "Replay", session: session, values, status: .unprocessableContent)
+                }
             }
             let result = try await gateway.replay(ids: ids, filter: nil, mode: mode, dryRun: !confirm, operator: session.name, reason: reason)
             guard result.missing.isEmpty else {
@@ -143,8 +149,10 @@ extension Console {
         case .refused(let response): return response
         case .admitted(let session, let form):
             guard let id else { return refusal(session, .notFound, "No such replay.") }
-            guard let reason = form["reason"], reason.count <= 500 else {
-                return refusal(session, .unprocessableContent, "Say why (at most 500 characters): the reason goes into the message log.")
+            let reason: String
+            switch OperatorReason.check(form["reason"]) {
+            case .success(let text): reason = text
+            case .failure(let problem): return refusal(session, .unprocessableContent, "The reason: \(problem.message). Nothing was changed.")
             }
             let outcome = pause ? try await gateway.pauseReplay(id: id, operator: session.name, reason: reason)
                                 : try await gateway.resumeReplay(id: id, operator: session.name, reason: reason)

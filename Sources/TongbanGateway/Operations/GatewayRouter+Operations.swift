@@ -80,17 +80,17 @@ extension GatewayRouter {
         }
     }
 
-    /// The operator's reason: required (non-blank, at most 500 characters) for changes.
+    /// The operator's reason, required for changes (`OperatorReason`): 422 naming `$.reason`.
     static func reason(_ body: [UInt8], required: Bool) -> Result<String?, Problem> {
         guard let json = try? JSONParser.parse(body), case .object = json else {
             return .failure(Problem(issues: [ValidationIssue(path: "$", reason: "the body is a JSON object")]))
         }
-        let text = json["reason"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let text, text.count > 500 { return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: "at most 500 characters")])) }
-        if required, text?.isEmpty ?? true {
-            return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: "say why: the reason goes into the message log")]))
+        let text = json["reason"]?.stringValue
+        if !required, text == nil { return .success(nil) }
+        switch OperatorReason.check(text) {
+        case .success(let reason): return .success(reason)
+        case .failure(let refusal): return .failure(Problem(issues: [ValidationIssue(path: "$.reason", reason: refusal.message)]))
         }
-        return .success(text)
     }
 
     /// Pausing or resuming a replay: 404 for an unknown replay, 422 without a reason, 409 when
