@@ -86,12 +86,13 @@ let package = Package(
         ]),
         // Helpers shared by the test targets (repository paths, sample cases).
         .target(name: "TongbanTesting", dependencies: [
-            "TongbanMappings", "TongbanTestingLogCapture",
+            "TongbanMappings", "CTongbanTesting",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // With TONGBAN_TEST_LOG_DIR set (ops/test.sh), every test process logs everything at
-        // `trace` into that folder, for ops/privacy/scan-logs.py: a load-time hook, test bundles only.
-        .target(name: "TongbanTestingLogCapture"),
+        // C for the test helpers, linked into test bundles only: with TONGBAN_TEST_LOG_DIR set
+        // (ops/test.sh) a load-time hook makes every test process log everything at `trace` into
+        // that folder, for ops/privacy/scan-logs.py; and posix_spawn for `Spawned`.
+        .target(name: "CTongbanTesting"),
         .executableTarget(
             name: "tongban",
             dependencies: [

@@ -91,19 +91,9 @@ public struct CertificateMaker: Sendable {
     }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OpenSSLFailed(arguments: arguments, status: process.terminationStatus, message: String(decoding: message, as: UTF8.self))
+        let run = try Spawned.run("/usr/bin/env", ["openssl"] + arguments, directory: directory)
+        guard run.status == 0 else {
+            throw OpenSSLFailed(arguments: arguments, status: run.status, message: String(decoding: run.stderr, as: UTF8.self))
         }
     }
 }

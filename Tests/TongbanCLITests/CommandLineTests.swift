@@ -20,29 +20,8 @@ struct CommandLineTests {
     }()
 
     func tongban(_ arguments: [String], stdin: [UInt8] = []) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = Repository.root
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Feed stdin and drain stderr on their own threads: a child blocked on a full pipe
-        // must never wait for us.
-        let writer = input.fileHandleForWriting
-        let feeding = Thread { writer.write(Data(stdin)); try? writer.close() }
-        feeding.start()
-        let errorReader = errors.fileHandleForReading
-        let collected = ErrorCollector()
-        let draining = Thread { collected.data = errorReader.readDataToEndOfFile(); collected.done.signal() }
-        draining.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        collected.done.wait()
-        let err = collected.data
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+        let run = try Spawned.run(Self.executable.path, arguments, directory: Repository.root, input: stdin)
+        return Run(status: run.status, stdout: run.stdout, stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
     @Test func translatesAFileToThePartnersFormat() throws {
@@ -105,14 +84,13 @@ struct CommandLineTests {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-\(UUID().uuidString).ndjson")
         defer { try? FileManager.default.removeItem(at: input) }
         try Data(CaseFixtures.sample.serialized() + [0x0A]).write(to: input)
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["translate", "--partner", "henan-tongbai", "--ndjson", input.path]
-        process.currentDirectoryURL = Repository.root
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let full = open("/dev/full", O_WRONLY | O_CLOEXEC), nothing = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+        let process = try Spawned(Self.executable.path, ["translate", "--partner", "henan-tongbai", "--ndjson", input.path], directory: Repository.root,
+                                  input: nothing, output: full, error: errors.fileHandleForWriting.fileDescriptor)
+        close(full)
+        close(nothing)
+        try errors.fileHandleForWriting.close()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 2)
@@ -138,11 +116,6 @@ struct CommandLineTests {
         #expect(run.status == 0)
         #expect(run.text.contains("libxml2 2.") && run.text.contains("libcurl "))
     }
-}
-
-private final class ErrorCollector: @unchecked Sendable {
-    var data = Data()
-    let done = DispatchSemaphore(value: 0)
 }
 
 extension [UInt8] {

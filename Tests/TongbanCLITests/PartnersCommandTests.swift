@@ -13,7 +13,7 @@ import TongbanTesting
 struct PartnersCommandTests {
     /// A `tongban serve` child process with its output in a log file.
     final class Server {
-        let process = Process()
+        let process: Spawned
         let log: URL
         private(set) var url = ""
 
@@ -23,14 +23,13 @@ struct PartnersCommandTests {
             self.log = log
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
-            process.executableURL = CommandLineTests.executable
-            process.arguments = ["serve", "--config", config.path]
-            process.currentDirectoryURL = Repository.root
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            try? handle.close()
+            let nothing = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer {
+                close(nothing)
+                try? handle.close()
+            }
+            process = try Spawned(CommandLineTests.executable.path, ["serve", "--config", config.path], directory: Repository.root,
+                                  input: nothing, output: handle.fileDescriptor, error: handle.fileDescriptor)
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, process.isRunning {
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -48,10 +47,10 @@ struct PartnersCommandTests {
         /// SIGTERM, then SIGKILL if it has not ended within 10 seconds.
         func stop() {
             guard process.isRunning else { return }
-            process.terminate()
+            process.send(SIGTERM)
             let deadline = Date().addingTimeInterval(10)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
 

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Synchronization
+import TongbanTesting
 
 /// One `tongban` child process, with stdout and stderr appended to a log file. Every live child
 /// is also listed in `ChildProcess.live`, which an `atexit` handler kills, so even a test run
@@ -10,7 +11,7 @@ import Synchronization
 final class ChildProcess: Sendable {
     let name: String
     let log: URL
-    private let process: Process
+    private let process: Spawned
 
     /// The `tongban` binary built next to this test bundle (`swift test` builds it first: the
     /// test target depends on the executable target).
@@ -26,28 +27,24 @@ final class ChildProcess: Sendable {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
         handle.seekToEndOfFile()
         handle.write(Data("---- \(Date()) tongban \(arguments.joined(separator: " "))\n".utf8))
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
+        let nothing = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { close(nothing) }
         Self.installExitHandler()
-        try process.run()
-        try? handle.close()
+        let process = try Spawned(Self.executable.path, arguments, directory: directory,
+                                  input: nothing, output: handle.fileDescriptor, error: handle.fileDescriptor)
         self.process = process
-        Self.live.withLock { _ = $0.insert(process.processIdentifier) }
+        Self.live.withLock { _ = $0.insert(process.pid) }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
     var isRunning: Bool { process.isRunning }
 
     /// SIGKILL, as a crash: nothing is flushed, no shutdown runs. Returns once the process is gone.
     func crash() async {
-        kill(pid, SIGKILL)
+        process.send(SIGKILL)
         await waitForExit(timeout: .seconds(10))
         Self.live.withLock { _ = $0.remove(pid) }
     }
@@ -55,9 +52,9 @@ final class ChildProcess: Sendable {
     /// SIGTERM, then SIGKILL if it has not exited within `grace`. Returns once it is gone.
     func stop(grace: Duration = .seconds(5)) async {
         if process.isRunning {
-            kill(pid, SIGTERM)
+            process.send(SIGTERM)
             if !(await waitForExit(timeout: grace)) {
-                kill(pid, SIGKILL)
+                process.send(SIGKILL)
                 await waitForExit(timeout: .seconds(10))
             }
         }
@@ -66,18 +63,13 @@ final class ChildProcess: Sendable {
 
     /// Synchronous SIGKILL, for cleanup paths that cannot await.
     func killNow() {
-        if process.isRunning { kill(pid, SIGKILL) }
+        if process.isRunning { process.send(SIGKILL) }
         Self.live.withLock { _ = $0.remove(pid) }
     }
 
     @discardableResult
     func waitForExit(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
+        await process.exit(within: timeout)
     }
 
     /// The last `lines` lines of the log, for failure messages.

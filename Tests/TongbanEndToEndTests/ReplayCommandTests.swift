@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TongbanCore
+import TongbanTesting
 
 /// The operator's command line against a running gateway and the simulator: 桐柏 refuses a batch,
 /// the operator lists the dead letters, dry-runs a resend, replays it and follows it to the end.
@@ -14,26 +15,10 @@ struct ReplayCommandTests {
 
     /// Runs the built `tongban` with the demo operator's token in its environment.
     static func tongban(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = ChildProcess.executable
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TONGBAN_OPERATOR_TOKEN"] = "demo-operator-token"
-        process.environment = environment
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tongban-cli-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: output.path + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: output.path + ".out")
-            try? FileManager.default.removeItem(atPath: output.path + ".err")
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output.path + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output.path + ".err"))
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: (try? String(contentsOfFile: output.path + ".out", encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOfFile: output.path + ".err", encoding: .utf8)) ?? "")
+        let run = try Spawned.run(ChildProcess.executable.path, arguments, environment: environment)
+        return Run(status: run.status, stdout: String(decoding: run.stdout, as: UTF8.self), stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
     @Test func refusedCasesAreListedDryRunReplayedAndFollowedToDelivery() async throws {

@@ -20,20 +20,8 @@ struct AlertRulesTests {
     /// Runs promtool in ops/prometheus with `input` on standard input; its exit status and output.
     static func run(_ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, output: String) {
         guard let promtool else { throw PromtoolMissing() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let output = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = standardInput
-        try process.run()
-        standardInput.fileHandleForWriting.write(Data(input))
-        try standardInput.fileHandleForWriting.close()
-        let text = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+        let run = try Spawned.run(promtool, arguments, directory: folder, input: input)
+        return (run.status, String(decoding: run.stdout + run.stderr, as: UTF8.self))
     }
 
     struct PromtoolMissing: Error, CustomStringConvertible {

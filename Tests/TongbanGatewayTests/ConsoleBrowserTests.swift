@@ -47,17 +47,15 @@ struct ConsoleBrowserTests {
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let log = try FileHandle(forWritingTo: output)
             defer { try? log.close() }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script.path, chromium, "http://127.0.0.1:\(port)", Self.artefacts.path, "duty", ConsoleTests.password]
-            process.standardOutput = log
-            process.standardError = log
-            try process.run()
-            let deadline = ContinuousClock.now + .seconds(180)
-            while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return process.terminationStatus
+            let nothing = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { close(nothing) }
+            let process = try Spawned("/usr/bin/env", ["python3", script.path, chromium, "http://127.0.0.1:\(port)", Self.artefacts.path, "duty", ConsoleTests.password],
+                                      input: nothing, output: log.fileDescriptor, error: log.fileDescriptor)
+            if !(await process.exit(within: .seconds(180))) {
+                process.send(SIGTERM)
+                await process.exit(within: .seconds(10))
+            }
+            return process.terminationStatus ?? -1
         }
         let driver = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         print("console screenshots: \(Self.artefacts.path)")

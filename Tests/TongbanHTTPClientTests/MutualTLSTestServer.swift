@@ -25,7 +25,7 @@ final class MutualTLSTestServer: @unchecked Sendable {
         .appendingPathComponent("Fixtures/mtls_server.py")
 
     let port: UInt16
-    private let process: Process
+    private let process: Spawned
     /// Its write end is the server's lifeline: the script exits when its standard input closes,
     /// which also happens when the test process dies without calling `stop()` (the script also
     /// exits when it finds itself re-parented, in case a sibling process inherited the pipe).
@@ -43,17 +43,17 @@ final class MutualTLSTestServer: @unchecked Sendable {
 
     /// Blocks until the server listens.
     private init(identity: TestCertificates.Identity, clientCA: String, maximumVersion: TLSVersion) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, identity.certificate, identity.key, clientCA, maximumVersion.rawValue]
         lifeline = Pipe()
-        process.standardInput = lifeline
         let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process = try Spawned("/usr/bin/env", ["python3", Self.script.path, identity.certificate, identity.key, clientCA, maximumVersion.rawValue],
+                              input: lifeline.fileHandleForReading.fileDescriptor,
+                              output: stdout.fileHandleForWriting.fileDescriptor, error: stderr.fileHandleForWriting.fileDescriptor)
+        // The child's ends: closed here, so the collectors see the end when the child exits.
+        try? lifeline.fileHandleForReading.close()
+        try? stdout.fileHandleForWriting.close()
+        try? stderr.fileHandleForWriting.close()
         output = LineCollector(stdout.fileHandleForReading)
         errors = LineCollector(stderr.fileHandleForReading)
-        try process.run()
 
         let first = output.firstLine(within: .seconds(20))
         guard let first, first.hasPrefix("port "), let listening = UInt16(first.dropFirst(5)) else {
@@ -106,7 +106,7 @@ final class MutualTLSTestServer: @unchecked Sendable {
         }
         guard first else { return }
         try? lifeline.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+        process.send(SIGTERM)
     }
 }
 

@@ -2,7 +2,7 @@
 // bootstrapped: Swift has no load-time initialisers, and Swift Testing no process-wide setup.
 // Only test bundles link this (through TongbanTesting); the `tongban` executable does not.
 #include <stdlib.h>
-#include "TongbanTestingLogCapture.h"
+#include "CTongbanTesting.h"
 
 __attribute__((constructor)) static void tongban_testing_start_log_capture(void) {
     const char *directory = getenv("TONGBAN_TEST_LOG_DIR");
