@@ -108,6 +108,11 @@ let package = Package(
         .testTarget(name: "TongbanGatewayTests", dependencies: [
             "TongbanGateway", "TongbanTesting", "TongbanPartners", "TongbanXML", "TongbanHTTPClient", "TongbanStorage",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanSimulatorTests", dependencies: [
             "TongbanSimulator", "TongbanTesting",

@@ -24,6 +24,8 @@ struct ReloadTests {
             kill(gateway.pid, SIGHUP)
             #expect(try await Self.eventually { try await status(newKey) == 200 }, "the new key works after the hangup")
             #expect(try await status(EndToEnd.apiKey) == 200, "the old key still works during the overlap")
+            #expect(!gateway.logTail(lines: 200).contains("only a restart applies"),
+                    "only keys changed: the data directory the gateway made at its start is not reported as moved")
 
             // A mistake in the file: the running keys stay, the process stays up.
             try (sample + "\nlisten_typo: 1\n").write(to: env.configFile, atomically: true, encoding: .utf8)

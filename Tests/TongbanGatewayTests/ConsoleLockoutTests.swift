@@ -9,8 +9,11 @@ import TongbanCore
 import TongbanStorage
 import TongbanTesting
 
-/// Guessing console passwords: five wrong ones for a name within 15 minutes lock it for 15
-/// minutes, during which even the right password is refused with 429 and `Retry-After`.
+/// Guessing console passwords: five wrong ones for a name from one address within 15 minutes
+/// lock that name at that address for 15 minutes, during which even the right password is
+/// refused with 429 and `Retry-After`; an address failing for many names, and a name failing
+/// from many addresses, are locked too. Tests without a peer address (`.test(.router)` alone)
+/// are all one address.
 @Suite("Console: repeated wrong passwords lock the name")
 struct ConsoleLockoutTests {
     /// Every line the gateway logs, with its metadata, to look for what must not be there.
@@ -119,14 +122,82 @@ struct ConsoleLockoutTests {
         }
     }
 
-    @Test("the table of names is bounded: a flood of names pushes out the oldest failures, not a lock")
+    @Test("a guesser at one address locks the name only there: the operator at another address logs in as usual, the right password from the guesser's address is refused")
+    func anotherAddress() async throws {
+        let capture = LogCapture()
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
+        try await harness.addressedApplication().test(.router) { client in
+            let guesser = client.from("203.0.113.7"), office = client.from("198.51.100.20")
+            for _ in 1...4 { #expect(try await ConsoleTests.login(guesser, "duty", "wrong").status == .unauthorized) }
+            let fifth = try await ConsoleTests.login(guesser, "duty", "wrong")
+            #expect(fifth.status == .tooManyRequests && fifth.headers[.retryAfter] == "900")
+            #expect(try await ConsoleTests.login(guesser, "duty").status == .tooManyRequests, "not even the right password from there")
+            #expect(try await ConsoleTests.login(office, "duty").browser != nil, "the operator at their own desk is not locked out")
+            #expect(try await ConsoleTests.login(client.from("2001:db8:5:6::1"), "duty").browser != nil)
+        }
+        let warning = try #require(capture.all.first { $0.text.contains("console login locked") })
+        #expect(warning.text.contains("address=203.0.113.7") && warning.text.contains("scope=this name from this address"), "\(warning.text)")
+        #expect(try await Self.actions(harness) == Array(repeating: "operator:duty failed", count: 5)
+            + ["operator:duty locked", "operator:duty ok", "operator:duty ok"])
+    }
+
+    @Test("an address failing logins for many names is locked for every name at its 20th failure, the right password included; the page says it is the address; other addresses log in")
+    func addressAcrossNames() async throws {
+        let capture = LogCapture()
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
+        let failures = ConsoleLockout.addressPolicy.failures
+        try await harness.addressedApplication().test(.router) { client in
+            let sprayer = client.from("192.0.2.99")
+            // Four wrong passwords for each name stay below each name's own lock at this address.
+            let names = ["duty", "watcher", "nobody-1", "nobody-2", "nobody-3"]
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<failures { statuses.append(try await ConsoleTests.login(sprayer, names[index / 4], "spray-\(index)").status) }
+            #expect(statuses == Array(repeating: .unauthorized, count: failures - 1) + [.tooManyRequests])
+            let refused = try await ConsoleTests.login(sprayer, "watcher")
+            #expect(refused.status == .tooManyRequests && refused.headers[.retryAfter] == "900")
+            #expect(refused.browser == nil)
+            let page = try await sprayer.send("/console/login", key: nil)
+            #expect(page.status == .ok, "the form itself is still served")
+            #expect(try await ConsoleTests.login(client.from("198.51.100.20"), "watcher").browser != nil)
+        }
+        #expect(capture.all.contains { $0.level == .warning && $0.text.contains("scope=this address") && $0.text.contains("address=192.0.2.99") })
+        #expect(AddressLockoutTests.failures(harness, "console", "refused") == Double(failures - 1))
+        #expect(AddressLockoutTests.failures(harness, "console", "locked") == 2)
+    }
+
+    @Test("guessing one name from many addresses: the 50th wrong password in 15 minutes locks the name everywhere, the right password from a new address included; other names log in")
+    func nameCeiling() async throws {
+        let capture = LogCapture()
+        let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
+        let ceiling = ConsoleLockout.namePolicy.failures, perAddress = ConsoleLockout.nameAtAddressPolicy.failures
+        try await harness.addressedApplication().test(.router) { client in
+            var last: HTTPResponse.Status?
+            for index in 0..<ceiling {
+                last = try await ConsoleTests.login(client.from("203.0.113.\(index / perAddress + 1)"), "duty", "guess-\(index)").status
+            }
+            #expect(last == .tooManyRequests)
+            let elsewhere = try await ConsoleTests.login(client.from("198.51.100.20"), "duty")
+            #expect(elsewhere.status == .tooManyRequests && elsewhere.headers[.retryAfter] == "900")
+            #expect(try await ConsoleTests.login(client.from("198.51.100.20"), "watcher").browser != nil)
+            harness.advance(.seconds(900))
+            #expect(try await ConsoleTests.login(client.from("198.51.100.20"), "duty").browser != nil, "the lock ends by itself")
+        }
+        #expect(capture.all.contains { $0.level == .warning && $0.text.contains("scope=this name, from every address") && $0.text.contains("name=duty") })
+    }
+
+    @Test("the counts are bounded: a flood of names pushes out the oldest failures, not a lock")
     func bounded() {
         let lockout = ConsoleLockout()
-        for _ in 1...ConsoleLockout.failures { _ = lockout.failed("duty", hash: "h", now: 0) }
-        #expect(lockout.lockedFor("duty", hash: "h", now: 1) == ConsoleLockout.lockout - 1)
-        for _ in 1..<ConsoleLockout.failures { _ = lockout.failed("early", hash: nil, now: 1) }
-        for index in 0..<(ConsoleLockout.capacity + 2_000) { _ = lockout.failed("name-\(index)", hash: nil, now: 2 + Int64(index / 100)) }
-        #expect(lockout.lockedFor("duty", hash: "h", now: 60_000) != nil, "the lock stayed")
-        #expect(lockout.failed("early", hash: nil, now: 60_000) == nil, "the oldest failures made room: this is the first one again, not the fifth")
+        let duty = ConsoleLockout.Account(name: "duty", hash: "h"), here = AddressBlock("192.0.2.1")
+        for _ in 1...ConsoleLockout.nameAtAddressPolicy.failures { _ = lockout.failed(duty, from: here, now: 0) }
+        #expect(lockout.lock(duty, from: here, now: 1)?.remaining == ConsoleLockout.nameAtAddressPolicy.lockFor - 1)
+        let early = ConsoleLockout.Account(name: "early", hash: nil), there = AddressBlock("192.0.2.2")
+        for _ in 1..<ConsoleLockout.nameAtAddressPolicy.failures { _ = lockout.failed(early, from: there, now: 1) }
+        for index in 0..<(ConsoleLockout.capacity + 2_000) {
+            _ = lockout.failed(.init(name: "name-\(index)", hash: nil), from: AddressBlock("10.\(index / 65_536).\(index / 256 % 256).\(index % 256)"),
+                               now: 2 + Int64(index / 100))
+        }
+        #expect(lockout.lock(duty, from: here, now: 60_000) != nil, "the lock stayed")
+        #expect(lockout.failed(early, from: there, now: 60_000) == nil, "the oldest failures made room: this is the first one again, not the fifth")
     }
 }

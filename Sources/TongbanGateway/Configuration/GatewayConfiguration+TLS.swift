@@ -20,7 +20,8 @@ extension GatewayConfiguration {
         /// The same three paths: a reload reads them again and swaps the handshake's
         /// certificates; other paths need a restart.
         func samePaths(as other: Self) -> Bool {
-            certificate == other.certificate && key == other.key && clientCABundle == other.clientCABundle
+            Gateway.samePath(certificate, other.certificate) && Gateway.samePath(key, other.key)
+                && Gateway.samePath(clientCABundle, other.clientCABundle)
         }
 
         static func parse(_ node: YAMLNode) throws(MappingError) -> Self {

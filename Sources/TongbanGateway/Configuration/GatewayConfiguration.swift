@@ -15,6 +15,9 @@ public struct GatewayConfiguration: Sendable {
     /// TLS on the listener, with partners' client certificates (`listen.tls`); nil: plain HTTP,
     /// with TLS and 桐柏's certificate checked by a terminator in front.
     public var tls: ListenerTLS? = nil
+    /// The proxies in front of the listener (`listen.trustedProxies`), whose `X-Forwarded-For`
+    /// names the caller whose failed authentication is counted; empty: the peer is the caller.
+    var trustedProxies: [AddressBlock] = []
     /// Holds the SQLite database (`tongban.sqlite`).
     public var dataDirectory: URL
     /// The `mappings/` folder.

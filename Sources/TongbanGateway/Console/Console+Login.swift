@@ -16,11 +16,12 @@ extension Console {
     }
 
     /// Checks the password; success or failure, the attempt goes into the message log with the
-    /// name typed. A success starts a session; the login token is spent either way. A name locked
-    /// after repeated failures (`ConsoleLockout`) is answered 429 without a look at the password;
-    /// the failure that locks it is logged as `locked`, the refusals while it lasts are not (they
-    /// cost nothing, so they could flood the log).
-    func login(_ request: Request) async throws -> Response {
+    /// name typed. A success starts a session; the login token is spent either way. A login that
+    /// a lock covers (`ConsoleLockout`: the name at this address, this address, or the name from
+    /// every address) is answered 429 without a look at the password; the failure that starts a
+    /// lock is logged as `locked`, the refusals while it lasts are not (they cost nothing, so
+    /// they could flood the log).
+    func login(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         let form = ConsoleForm(try await request.bytes(limit: maxBody))
         guard let expected = request.cookies[Self.loginCookie]?.value, let token = form["csrf"],
               Digests.constantTimeEqual(token, expected) else {
@@ -28,28 +29,34 @@ extension Console {
         }
         let name = String((form["name"] ?? "").prefix(64))
         let person = gateway.credentials.operators.first { $0.name == name && $0.passwordHash != nil }
-        let hash = person?.passwordHash?.encoded
-        if let left = lockout.lockedFor(name, hash: hash, now: gateway.clock.nowMillis()) {
-            return lockedOut(name, millis: left)
+        let account = ConsoleLockout.Account(name: name, hash: person?.passwordHash?.encoded)
+        let address = gateway.clientAddress(request, context)?.limitKey
+        if let lock = lockout.lock(account, from: address, now: gateway.clock.nowMillis()) {
+            gateway.metrics.countAuthenticationFailure(surface: "console", outcome: .locked)
+            return lockedOut(name, lock)
         }
         let password = form["password"] ?? ""
         let matches = (person?.passwordHash ?? Self.decoy)?.matches(password) ?? false
         let accepted = person != nil && matches
         try await logLogin(name: name, result: accepted ? "ok" : "failed")
         guard accepted, let person else {
-            let now = gateway.clock.nowMillis()
             // Only an operator's name reaches the process log: what was typed may be a password.
             let who = person?.name ?? "(not an operator's name)"
-            if let locked = lockout.failed(name, hash: hash, now: now) {
-                gateway.logger.warning("console login locked after repeated wrong passwords", metadata: [
-                    "name": "\(who)", "failures": "\(ConsoleLockout.failures)", "lockedForSeconds": "\(locked / 1000)"])
-                try await logLogin(name: name, result: "locked")
-                return lockedOut(name, millis: locked)
+            if let lock = lockout.failed(account, from: address, now: gateway.clock.nowMillis()) {
+                gateway.metrics.countAuthenticationFailure(surface: "console", outcome: .locked)
+                for scope in lock.started {
+                    gateway.logger.warning("console login locked after repeated wrong passwords", metadata: [
+                        "name": "\(who)", "address": "\(address.map(\.description) ?? "unknown")", "scope": "\(scope.rawValue)",
+                        "lockedForSeconds": "\(lock.retryAfterSeconds)"])
+                }
+                if !lock.started.isEmpty { try await logLogin(name: name, result: "locked") }
+                return lockedOut(name, lock)
             }
-            gateway.logger.notice("console login failed", metadata: ["name": "\(who)"])
+            gateway.metrics.countAuthenticationFailure(surface: "console", outcome: .refused)
+            gateway.logger.notice("console login failed", metadata: ["name": "\(who)", "address": "\(address.map(\.description) ?? "unknown")"])
             return loginPage(typed: name, message: "Wrong name or password.", status: .unauthorized)
         }
-        lockout.succeeded(name)
+        lockout.succeeded(account, from: address)
         let (value, _) = sessions.create(name: person.name, role: person.role, now: gateway.clock.nowMillis())
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, value)))
@@ -66,12 +73,12 @@ extension Console {
                     status: status, headers: headers)
     }
 
-    /// 429 for a locked name, with `Retry-After` in whole seconds until the lock ends.
-    func lockedOut(_ name: String, millis: Int64) -> Response {
-        let seconds = max(1, Int((millis + 999) / 1000))
-        let minutes = (seconds + 59) / 60
-        return loginPage(typed: name, message: "Too many wrong passwords for this name: logins are refused for \(minutes) more minute(s), even with the right password.",
-                         status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
+    /// 429 while a lock covers the login, with `Retry-After` in whole seconds until it ends.
+    func lockedOut(_ name: String, _ lock: ConsoleLockout.Lock) -> Response {
+        let minutes = (lock.retryAfterSeconds + 59) / 60
+        let why = lock.scope == .address ? "Too many failed logins from your address" : "Too many wrong passwords for this name"
+        return loginPage(typed: name, message: "\(why): logins are refused for \(minutes) more minute(s), even with the right password.",
+                         status: .tooManyRequests, headers: [.retryAfter: "\(lock.retryAfterSeconds)"])
     }
 
     func logout(_ request: Request) async throws -> Response {

@@ -1,80 +1,92 @@
-import Synchronization
-
-/// Failed console logins per name typed: after `failures` wrong passwords within `window` the
-/// name is locked for `lockout`, during which every login for it is refused without looking at
-/// the password, the right one included. Guessing an operator's password then costs a
-/// `lockout` per `failures` guesses, and a locked name costs no scrypt work at all.
+/// Failed console logins, counted three ways, each a lock that refuses every login it covers
+/// with `429` before the password is looked at (the right one included, so a lock is no oracle,
+/// and a refused login costs no scrypt work):
 ///
-/// Names that are no operator's are counted the same way, so a lockout does not tell which names
-/// exist. The table lives in memory (a restart clears it) and holds at most `capacity` names;
-/// when it is full the names with the oldest failures make room. Changing an account's
-/// `passwordHash` (and reloading) ends its lockout: the entry remembers the hash it counted
-/// against.
+/// - a name at one address: 5 wrong passwords within 15 minutes lock that name for that address
+///   for 15 minutes. Someone guessing at their own address locks only themselves out: the
+///   operator at another address logs in as usual.
+/// - one address across names: 20 failed logins within 15 minutes lock the address for 15
+///   minutes, whatever name it types next, so spraying a password over many names is as slow.
+/// - one name from every address: 50 wrong passwords within 15 minutes lock the name for 15
+///   minutes everywhere. This bounds guessing spread over many addresses (at most 50 tries a
+///   quarter-hour, about 4,800 a day, against passwords of 12 characters or more); it needs at
+///   least ten addresses to reach, and while it holds the operator uses their token.
+///
+/// Names that are no operator's are counted the same way, so a lock does not tell which names
+/// exist. Each count is kept with the account's `passwordHash`: a new password (and a reload)
+/// starts the name's counts afresh, ending its locks. Addresses are `AddressBlock`s (an IPv6
+/// caller by its /64); behind a proxy that `listen.trustedProxies` does not name, every caller
+/// has the proxy's address and the first two counts become the name's and everyone's.
+/// Everything is in memory (a restart clears it) and bounded (`FailureWindow`).
 final class ConsoleLockout: Sendable {
-    static let failures = 5
-    static let window: Int64 = 15 * 60_000
-    static let lockout: Int64 = 15 * 60_000
+    static let nameAtAddressPolicy = FailurePolicy(failures: 5, window: 15 * 60_000, lockFor: 15 * 60_000)
+    static let addressPolicy = FailurePolicy(failures: 20, window: 15 * 60_000, lockFor: 15 * 60_000)
+    static let namePolicy = FailurePolicy(failures: 50, window: 15 * 60_000, lockFor: 15 * 60_000)
+    /// Keys each count holds at most.
     static let capacity = 10_000
 
-    private struct Entry {
-        /// Times of the failures within the window, oldest first.
-        var failedAt: [Int64] = []
-        var lockedUntil: Int64?
-        /// The account's `passwordHash` when these were counted; nil for a name no operator has.
+    /// A name as typed, with the password hash in force for it (nil for a name no operator has).
+    struct Account: Hashable, Sendable {
+        var name: String
         var hash: String?
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-
-    /// Milliseconds until `name` may try again; nil when it may try now. `hash` is the account's
-    /// password hash in force, nil for a name no operator has.
-    func lockedFor(_ name: String, hash: String?, now: Int64) -> Int64? {
-        entries.withLock { table -> Int64? in
-            guard let entry = table[name] else { return nil }
-            guard entry.hash == hash else {
-                table[name] = nil
-                return nil
-            }
-            guard let until = entry.lockedUntil else { return nil }
-            guard until > now else {
-                table[name] = nil
-                return nil
-            }
-            return until - now
-        }
+    struct NameAtAddress: Hashable, Sendable {
+        var account: Account
+        var address: AddressBlock?
     }
 
-    /// Counts a wrong password for `name`; the lockout's length when this failure starts one.
-    func failed(_ name: String, hash: String?, now: Int64) -> Int64? {
-        entries.withLock { table -> Int64? in
-            var entry = table[name].flatMap { $0.hash == hash ? $0 : nil } ?? Entry(hash: hash)
-            entry.failedAt = entry.failedAt.filter { now - $0 < Self.window } + [now]
-            defer { table[name] = entry }
-            guard entry.failedAt.count >= Self.failures else {
-                if table[name] == nil { Self.makeRoom(in: &table, now: now) }
-                return nil
-            }
-            entry.failedAt = []
-            entry.lockedUntil = now + Self.lockout
-            return Self.lockout
-        }
+    /// Which count a lock comes from: what the refusal page and the log say.
+    enum Scope: String, Sendable {
+        case nameAtAddress = "this name from this address"
+        case address = "this address"
+        case name = "this name, from every address"
     }
 
-    /// A successful login: the name's failures are forgotten.
-    func succeeded(_ name: String) {
-        _ = entries.withLock { $0.removeValue(forKey: name) }
+    struct Lock: Sendable, Equatable {
+        var remaining: Int64
+        /// The count of the lock that ends last; of equals, the widest (the address's, then the
+        /// name's): what the refusal page says.
+        var scope: Scope
+        /// The locks this failure started, for the log: each is said once.
+        var started: [Scope] = []
+
+        var retryAfterSeconds: Int { Int(max(1, (remaining + 999) / 1000)) }
     }
 
-    /// Drops what has expired and, if the table is still full, the tenth of the names whose
-    /// last failure is oldest (a lock has none, so it goes last), so the next names are cheap.
-    private static func makeRoom(in table: inout [String: Entry], now: Int64) {
-        guard table.count >= capacity else { return }
-        table = table.filter { _, entry in
-            if let until = entry.lockedUntil { return until > now }
-            return entry.failedAt.contains { now - $0 < window }
-        }
-        guard table.count >= capacity else { return }
-        let oldest = table.sorted { ($0.value.failedAt.last ?? .max) < ($1.value.failedAt.last ?? .max) }.prefix(capacity / 10)
-        for (name, _) in oldest { table[name] = nil }
+    private let nameAtAddress = FailureWindow<NameAtAddress>(nameAtAddressPolicy, capacity: capacity)
+    private let address = FailureWindow<AddressBlock?>(addressPolicy, capacity: capacity)
+    private let name = FailureWindow<Account>(namePolicy, capacity: capacity)
+
+    /// The lock covering a login for `account` from `address` now; nil: check the password.
+    func lock(_ account: Account, from address: AddressBlock?, now: Int64) -> Lock? {
+        Self.longest([
+            (self.address.lock(address, now: now), .address),
+            (name.lock(account, now: now), .name),
+            (nameAtAddress.lock(NameAtAddress(account: account, address: address), now: now), .nameAtAddress),
+        ])
+    }
+
+    /// Counts a wrong password for `account` from `address` in all three counts; the lock in
+    /// force after it, if any.
+    func failed(_ account: Account, from address: AddressBlock?, now: Int64) -> Lock? {
+        Self.longest([
+            (self.address.failed(address, now: now), .address),
+            (name.failed(account, now: now), .name),
+            (nameAtAddress.failed(NameAtAddress(account: account, address: address), now: now), .nameAtAddress),
+        ])
+    }
+
+    /// A successful login forgets the name's failures at that address. The address's and the
+    /// name's counts go on: one success does not end an attack from elsewhere.
+    func succeeded(_ account: Account, from address: AddressBlock?) {
+        nameAtAddress.forget(NameAtAddress(account: account, address: address))
+    }
+
+    /// The lock that ends last; of equals, the first listed (the widest).
+    private static func longest(_ locks: [(FailureLock?, Scope)]) -> Lock? {
+        let held = locks.compactMap { lock, scope in lock.map { ($0, scope) } }
+        guard let last = held.max(by: { $0.0.remaining < $1.0.remaining }) else { return nil }
+        return Lock(remaining: last.0.remaining, scope: last.1, started: held.filter { $0.0.started }.map(\.1))
     }
 }

@@ -8,7 +8,7 @@ extension GatewayRouter {
         let console = Console(gateway: gateway)
         let group = pages.add(middleware: RateLimitMiddleware<Context>(gateway: gateway, principal: console.principal, refuse: console.rateLimited))
         group.get("login") { request, _ in console.loginForm(request) }
-        group.post("login") { request, _ in try await console.login(request) }
+        group.post("login") { request, context in try await console.login(request, context) }
         group.post("logout") { request, _ in try await console.logout(request) }
         group.get { request, _ in try await console.signedIn(request) { try await console.overview($0) } }
         group.get("dead-letters") { request, _ in try await console.signedIn(request) { try await console.deadLetters(request, $0) } }

@@ -1,3 +1,4 @@
+import Foundation
 import TongbanCore
 
 /// What a reload of the configuration changed.
@@ -29,7 +30,7 @@ extension Gateway {
     static func restartOnly(_ running: GatewayConfiguration, _ loaded: GatewayConfiguration) -> [String] {
         var differ: [String] = []
         if running.host != loaded.host || running.port != loaded.port || running.readTimeout != loaded.readTimeout
-            || running.idleTimeout != loaded.idleTimeout {
+            || running.idleTimeout != loaded.idleTimeout || running.trustedProxies != loaded.trustedProxies {
             differ.append("listen")
         }
         switch (running.tls, loaded.tls) {
@@ -37,8 +38,8 @@ extension Gateway {
         case (let before?, let after?) where before.samePaths(as: after): break
         default: differ.append("listen.tls (turned on or off, or other file paths)")
         }
-        if running.dataDirectory.standardizedFileURL != loaded.dataDirectory.standardizedFileURL { differ.append("dataDirectory") }
-        if running.mappings.standardizedFileURL != loaded.mappings.standardizedFileURL { differ.append("mappings") }
+        if !samePath(running.dataDirectory, loaded.dataDirectory) { differ.append("dataDirectory") }
+        if !samePath(running.mappings, loaded.mappings) { differ.append("mappings") }
         if running.local.endpoint != loaded.local.endpoint || !running.local.transport.sameFiles(as: loaded.local.transport) {
             differ.append("local.endpoint/transport")
         }
@@ -53,12 +54,29 @@ extension Gateway {
         }
         return differ
     }
+
+    /// Whether two configured paths name the same file, compared as absolute paths without `.`,
+    /// `..` or a trailing slash. Not as URLs: `URL(fileURLWithPath:)` ends a directory's URL with
+    /// a slash only when the directory exists as it is read, so a data directory the gateway made
+    /// at its start reads back as another URL at the first reload.
+    static func samePath(_ first: URL, _ second: URL) -> Bool {
+        first.standardizedFileURL.path == second.standardizedFileURL.path
+    }
+
+    static func samePath(_ first: String?, _ second: String?) -> Bool {
+        switch (first, second) {
+        case (nil, nil): true
+        case (let first?, let second?): samePath(URL(fileURLWithPath: first), URL(fileURLWithPath: second))
+        default: false
+        }
+    }
 }
 
 extension GatewayConfiguration.TransportSettings {
     /// Same proxy and the same certificate, key and CA file paths (what a reload cannot switch;
     /// new contents at the same paths are picked up by new connections).
     func sameFiles(as other: Self) -> Bool {
-        proxy == other.proxy && clientCertificate == other.clientCertificate && clientKey == other.clientKey && caBundle == other.caBundle
+        proxy == other.proxy && Gateway.samePath(clientCertificate, other.clientCertificate) && Gateway.samePath(clientKey, other.clientKey)
+            && Gateway.samePath(caBundle, other.caBundle)
     }
 }

@@ -30,6 +30,8 @@ public final class Gateway: Sendable {
     public let storageGuard: StorageGuard
     /// Refuses each principal's calls beyond its rate limit (`429`).
     let rateLimiter: RateLimiter
+    /// Answers `429` to the failed calls of an address that keeps failing authentication.
+    let addressLockout: AddressLockout
 
     /// The destination name of the local system's own endpoint.
     public static let localDestination = "local"
@@ -56,6 +58,7 @@ public final class Gateway: Sendable {
                                  destinations: configuration.partners.map(\.name) + [Gateway.localDestination],
                                  pushedDestinations: breakers.keys.sorted())
         rateLimiter = RateLimiter(clock: clock, registry: metrics.registry, principals: Principal.configured(in: configuration), logger: logger)
+        addressLockout = AddressLockout(clock: clock, metrics: metrics, logger: logger)
     }
 
     func partnerConfiguration(_ name: String) -> PartnerConfiguration? {

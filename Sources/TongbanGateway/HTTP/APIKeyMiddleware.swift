@@ -5,13 +5,17 @@ import TongbanPartners
 
 /// Admits a local window's call only with a configured API key (`Authorization: Bearer KEY`).
 /// Keys are compared by SHA-256 digest: the configuration never holds a key itself. The key's
-/// name is the call's `Principal` for what runs after (its rate limit).
-struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The keys in force, read per request: a reload (a key rotation) applies at once.
-    let keys: @Sendable () -> [GatewayConfiguration.APIKey]
+/// name is the call's `Principal` for what runs after (its rate limit). A call without a valid
+/// key counts against its source address (`AddressLockout`).
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let gateway: Gateway
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key = Self.bearerToken(request), let match = Self.find(key, in: keys()) else {
+        // The keys in force, read per request: a reload (a key rotation) applies at once.
+        guard let key = Self.bearerToken(request), let match = Self.find(key, in: gateway.credentials.apiKeys) else {
+            if let lock = gateway.addressLockout.failed("v1", from: gateway.clientAddress(request, context)) { return Reply.addressLocked(lock) }
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send a local system's API key as Authorization: Bearer KEY",
                                  headers: [.wwwAuthenticate: "Bearer"])
         }

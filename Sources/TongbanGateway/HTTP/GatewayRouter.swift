@@ -46,14 +46,14 @@ public struct GatewayRouter: Sendable {
         addMetricsRoute(to: router)
         let local = gateway.configuration.local.name
         let api = router.group("v1")
-            .add(middleware: APIKeyMiddleware<Context>(keys: { [gateway] in gateway.credentials.apiKeys }))
+            .add(middleware: APIKeyMiddleware(gateway: gateway))
             .add(middleware: MessageLogMiddleware<Context>(gateway: gateway, party: local, actor: "local:\(local)", methods: [.post]))
             .add(middleware: RateLimitMiddleware<Context>(gateway: gateway, principal: { _ in Principal.current }, refuse: Reply.rateLimited))
             .add(middleware: StorageMiddleware<Context>(gateway: gateway, refused: [.post]))
         addCaseRoutes(to: api)
         addPartnerRoutes(to: router.group("partners"))
         addOperationsRoutes(to: router.group("ops/v1")
-            .add(middleware: OperatorMiddleware<Context>(operators: { [gateway] in gateway.credentials.operators }))
+            .add(middleware: OperatorMiddleware(gateway: gateway))
             .add(middleware: RateLimitMiddleware<Context>(gateway: gateway, principal: { _ in OperatorIdentity.current.map { .operator($0.name) } },
                                                           refuse: Reply.rateLimited)))
         addConsoleRoutes(to: router.group("console"))

@@ -19,7 +19,8 @@ final class MessageNote: Sendable {
         var caseID: String?
         var messageID: String?
         var result: String?
-        /// The route appended the entry itself, in its own transaction.
+        /// The route appended the entry itself, in its own transaction, or the call is not to be
+        /// logged at all.
         var logged = false
     }
 
@@ -43,6 +44,12 @@ final class MessageNote: Sendable {
 
     /// The entry is in the log already: the middleware must not append another.
     func loggedInTransaction() {
+        state.withLock { $0.logged = true }
+    }
+
+    /// Nothing of this call goes into the message log: a refusal that costs nothing and could
+    /// otherwise flood it (an address locked for failing authentication, `AddressLockout`).
+    func discard() {
         state.withLock { $0.logged = true }
     }
 

@@ -58,6 +58,9 @@ extension GatewayMetrics {
     public static let rateLimitedTotal = Series(
         name: "tongban_rate_limited_total", kind: .counter, labels: ["kind", "name"],
         help: "Calls refused with 429 for their caller's rate limit, by kind of caller (local, partner, operator) and configured name.")
+    public static let authenticationFailuresTotal = Series(
+        name: "tongban_authentication_failures_total", kind: .counter, labels: ["surface", "outcome"],
+        help: "Calls that failed authentication, by surface (v1, ops, console, or a partner's name) and answer: refused (401, 403, a wrong password) or locked (429: the source address, or a console name, failed too often).")
 
     public static let dataFreeBytes = Series(
         name: "tongban_data_free_bytes", kind: .gauge, labels: [],
@@ -73,7 +76,7 @@ extension GatewayMetrics {
     public static let series: [Series] = [
         casesTotal, inboundCasesTotal, transferAttemptsTotal, attemptDurationSeconds, deadLettersTotal, deadLetters,
         queueDepth, queueOldestAgeSeconds, breakerState, destinationPaused, replaysTotal, overdueCases, rateLimitedTotal,
-        dataFreeBytes, dataMinFreeBytes, dataSizeBytes,
+        authenticationFailuresTotal, dataFreeBytes, dataMinFreeBytes, dataSizeBytes,
     ]
 
     /// Upper bounds of `tongban_attempt_duration_seconds`: a partner answers in tens of
@@ -107,6 +110,18 @@ extension GatewayMetrics {
     public enum AttemptOutcome: String, Sendable, CaseIterable {
         case delivered, retry, permanent
     }
+
+    /// How a call that failed authentication was answered (`tongban_authentication_failures_total{outcome}`).
+    public enum AuthenticationOutcome: String, Sendable, CaseIterable {
+        /// As usual: 401, a partner's certificate refusal, the console's "wrong name or password".
+        case refused
+        /// 429 with `Retry-After`: its source address (or, in the console, the name) is locked.
+        case locked
+    }
+
+    /// The `surface` label of `tongban_authentication_failures_total` besides partners' names:
+    /// the windows' API, the operations API and the console.
+    public static let authenticationSurfaces = ["v1", "ops", "console"]
 
     /// `tongban_breaker_state`'s value for each breaker state: ordered by how bad, so `max` over
     /// destinations and `>= 1` read naturally.

@@ -34,6 +34,7 @@ public final class GatewayMetrics: Sendable {
     let breakerState: [String: Gauge]
     let replays: [String: [ReplayMode: Counter]]
     let overdueCases: [String: Gauge]
+    let authenticationFailures: [String: [AuthenticationOutcome: Counter]]
     let dataFreeBytes: Gauge
     let dataMinFreeBytes: Gauge
     let dataSizeBytes: Gauge
@@ -84,6 +85,7 @@ public final class GatewayMetrics: Sendable {
         breakerState = gauges(Self.breakerState, pushedDestinations)
         replays = counters(Self.replaysTotal, destinations, ReplayMode.self)
         overdueCases = gauges(Self.overdueCases, partners)
+        authenticationFailures = counters(Self.authenticationFailuresTotal, Self.authenticationSurfaces + partners, AuthenticationOutcome.self)
         dataFreeBytes = registry.makeGauge(descriptor: descriptor(Self.dataFreeBytes))
         dataMinFreeBytes = registry.makeGauge(descriptor: descriptor(Self.dataMinFreeBytes))
         dataSizeBytes = registry.makeGauge(descriptor: descriptor(Self.dataSizeBytes))
@@ -119,6 +121,11 @@ public final class GatewayMetrics: Sendable {
     /// `count` dead letters to `destination` were put back in the queue by a replay.
     public func countReplay(destination: String, mode: ReplayMode, count: Int = 1) {
         replays[destination]?[mode]?.increment(by: Int64(count))
+    }
+
+    /// A call to `surface` (`authenticationSurfaces` or a partner's name) failed authentication.
+    func countAuthenticationFailure(surface: String, outcome: AuthenticationOutcome) {
+        authenticationFailures[surface]?[outcome]?.increment()
     }
 
     /// Set by `SLAWatch`: how many of `partner`'s open cases are past their promise now. Every

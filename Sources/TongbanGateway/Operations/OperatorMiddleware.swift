@@ -4,13 +4,17 @@ import TongbanPartners
 /// Admits an operator's call to `/ops/v1/…` with their token (`Authorization: Bearer TOKEN`),
 /// compared by SHA-256 as the configuration keeps it. A viewer may read; changes (`POST`) need
 /// the operator role. The caller is bound to `OperatorIdentity.current` for the handler, which
-/// puts their name in the message log.
-struct OperatorMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The operators in force, read per request: a reload (a token rotation) applies at once.
-    let operators: @Sendable () -> [GatewayConfiguration.Operator]
+/// puts their name in the message log. A call without a valid token counts against its source
+/// address (`AddressLockout`).
+struct OperatorMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let gateway: Gateway
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = APIKeyMiddleware<Context>.bearerToken(request), let person = Self.find(token, in: operators()) else {
+        // The operators in force, read per request: a reload (a token rotation) applies at once.
+        guard let token = APIKeyMiddleware.bearerToken(request), let person = Self.find(token, in: gateway.credentials.operators) else {
+            if let lock = gateway.addressLockout.failed("ops", from: gateway.clientAddress(request, context)) { return Reply.addressLocked(lock) }
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send an operator's token as Authorization: Bearer TOKEN",
                                  headers: [.wwwAuthenticate: "Bearer"])
         }

@@ -16,9 +16,9 @@ struct APASEndpoint: Sendable {
     static let maximumBody = 2 << 20
 
     func register(on group: RouterGroup<GatewayRouter.Context>) {
-        group.post("api/v1/apas/submit") { request, _ in
+        group.post("api/v1/apas/submit") { request, context in
             let body = try await request.bytes(limit: Self.maximumBody)
-            if let refusal = try await self.refusal(request, body: body) { return refusal }
+            if let refusal = try await self.refusal(request, context, body: body) { return refusal }
             do {
                 return try await self.submit(body)
             } catch {
@@ -27,7 +27,7 @@ struct APASEndpoint: Sendable {
             }
         }
         group.get("api/v1/apas/:unid/status") { request, context in
-            if let refusal = try await self.refusal(request, body: []) { return refusal }
+            if let refusal = try await self.refusal(request, context, body: []) { return refusal }
             return try await self.status(unid: context.parameters.require("unid"))
         }
     }
@@ -46,12 +46,22 @@ struct APASEndpoint: Sendable {
     /// A call without the client certificate `clientSubjects` names for 枣阳, when it names one:
     /// refused like a bad signature (HTTP 401, `code` 4011), before the signature is looked at.
     @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
-        answer(APASAnswer(.signatureRefused, refusal.reason), status: .unauthorized)
+        if case .addressLocked(let lock) = refusal { return addressLocked(lock, refusal.reason) }
+        return answer(APASAnswer(.signatureRefused, refusal.reason), status: .unauthorized)
     }
 
-    /// The 401 answer for a request whose signature, timestamp or nonce fails, or the 429 for one
-    /// beyond 枣阳's rate limit; nil when it passes.
-    func refusal(_ request: Request, body: [UInt8]) async throws -> Response? {
+    /// A refused signature or certificate from an address locked for failing too often: still
+    /// `code` 4011 (resending unchanged fails again), with HTTP 429 and `Retry-After`, as APAS
+    /// answers calls it will not take for a while.
+    static func addressLocked(_ lock: AddressLockout.Lock, _ reason: String) -> Response {
+        Reply.bytes(APASAnswer(.signatureRefused, "本地址认证失败次数过多，\(lock.retryAfterSeconds) 秒内签名错误的请求一律拒绝：\(reason)").bytes,
+                    contentType: "application/json", status: .tooManyRequests, headers: Reply.retryAfter(lock))
+    }
+
+    /// The 401 answer for a request whose signature, timestamp or nonce fails (a 429 once its
+    /// address is locked, not kept in the message log), or the 429 for one beyond 枣阳's rate
+    /// limit; nil when it passes.
+    func refusal(_ request: Request, _ context: GatewayRouter.Context, body: [UInt8]) async throws -> Response? {
         let now = gateway.clock.nowMillis()
         do throws(APASSignature.Refusal) {
             let signed = try APASSignature.SignedRequest { name in
@@ -80,6 +90,10 @@ struct APASEndpoint: Sendable {
             // Only a proven caller spends 枣阳's budget; its nonce stays spent, as for any call.
             return gateway.admit(.partner(partner.name)).map(Reply.rateLimitedAPAS)
         } catch {
+            if let lock = gateway.addressLockout.failed(partner.name, from: gateway.clientAddress(request, context)) {
+                MessageNote.current?.discard()
+                return Self.addressLocked(lock, error.description)
+            }
             gateway.logger.warning("signed request refused", metadata: ["partner": "\(partner.name)", "reason": "\(error)"])
             return Self.answer(APASAnswer(.signatureRefused, error.description), status: .unauthorized)
         }

@@ -18,29 +18,37 @@ struct HubEndpoint: Sendable {
     static let maximumBody = 16 << 20
 
     func register(on group: RouterGroup<GatewayRouter.Context>) {
-        group.get("feed") { request, _ in
-            try await self.authorized(request) { try await self.feed(request) }
+        group.get("feed") { request, context in
+            try await self.authorized(request, context) { try await self.feed(request) }
         }
-        group.post("ack") { request, _ in
-            try await self.authorized(request) { try await self.ack(request.bytes(limit: Self.maximumBody)) }
+        group.post("ack") { request, context in
+            try await self.authorized(request, context) { try await self.ack(request.bytes(limit: Self.maximumBody)) }
         }
-        group.post("statuses") { request, _ in
-            try await self.authorized(request) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: true) }
+        group.post("statuses") { request, context in
+            try await self.authorized(request, context) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: true) }
         }
-        group.post("cases") { request, _ in
-            try await self.authorized(request) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: false) }
+        group.post("cases") { request, context in
+            try await self.authorized(request, context) { try await self.batch(request.bytes(limit: Self.maximumBody), statuses: false) }
         }
     }
 
     /// A call without the client certificate `clientSubjects` names for the hub, when it names
     /// one: 403, whatever token it carries (the certificate and the token are both required).
     @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
-        Reply.problem(.forbidden, title: "Forbidden", detail: refusal.reason)
+        if case .addressLocked(let lock) = refusal { return Reply.addressLocked(lock) }
+        return Reply.problem(.forbidden, title: "Forbidden", detail: refusal.reason)
     }
 
-    func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        guard let token = APIKeyMiddleware<GatewayRouter.Context>.bearerToken(request),
-              APIKeyMiddleware<GatewayRouter.Context>.matches(token, gateway.credentials.partners[partner.name]?.tokenDigests ?? []) else {
+    /// Runs `body` for a call with one of the hub's tokens, within the hub's rate limit. A call
+    /// without one counts against its source address; once that is locked, its refusal is a 429
+    /// that the message log does not keep.
+    func authorized(_ request: Request, _ context: GatewayRouter.Context, _ body: () async throws -> Response) async throws -> Response {
+        guard let token = APIKeyMiddleware.bearerToken(request),
+              APIKeyMiddleware.matches(token, gateway.credentials.partners[partner.name]?.tokenDigests ?? []) else {
+            if let lock = gateway.addressLockout.failed(partner.name, from: gateway.clientAddress(request, context)) {
+                MessageNote.current?.discard()
+                return Reply.addressLocked(lock)
+            }
             return Reply.problem(.unauthorized, title: "Unauthorized", detail: "send the hub's bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
         let principal = Principal.partner(partner.name)

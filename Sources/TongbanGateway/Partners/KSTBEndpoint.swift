@@ -31,13 +31,18 @@ struct KSTBEndpoint: Sendable {
     /// TLS: HTTP 403 with a `JG=1` receipt saying why, its `BWBH` empty because the message is
     /// not read. Not the usual 200: nothing was taken, and what needs fixing is the sender's
     /// certificate, not its message.
+    /// From an address locked for failing authentication too often, the same receipt with HTTP
+    /// 429 and `Retry-After`, which KSTB reads as "not taken, resend later".
     @Sendable static func certificateRefusal(_ refusal: ClientCertificateRefusal) -> Response {
         let message = switch refusal {
         case .missing: "未出示客户端证书：本接口要求双向 TLS 认证，报文未接收"
         case .notThisPartner: "客户端证书不是本接口约定的证书，报文未接收"
+        case .addressLocked(let lock): "本地址认证失败次数过多：\(lock.retryAfterSeconds) 秒内未出示本接口约定证书的报文一律不接收"
         }
+        var status = HTTPResponse.Status.forbidden, headers = HTTPFields()
+        if case .addressLocked(let lock) = refusal { (status, headers) = (.tooManyRequests, Reply.retryAfter(lock)) }
         return Reply.bytes(KSTBReceipt(messageNumber: "", result: .malformed, message: message).bytes,
-                           contentType: "application/xml; charset=UTF-8", status: .forbidden)
+                           contentType: "application/xml; charset=UTF-8", status: status, headers: headers)
     }
 
     func receive(_ body: [UInt8]) async throws -> KSTBReceipt {

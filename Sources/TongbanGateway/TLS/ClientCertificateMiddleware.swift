@@ -9,6 +9,8 @@ import X509
 /// certificate that identifies another partner, or none, is refused in the partner's own format
 /// (`refusal`) before anything is read, stored or written to the message log. It never stands
 /// in for the partner's own credentials (hub token, APAS signature) nor for any other route's.
+/// A refusal counts against the caller's source address (`AddressLockout`); once that is
+/// locked, the refusal is the partner's 429 and is no longer logged.
 struct ClientCertificateMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
@@ -24,6 +26,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard let certificate = await context.clientCertificate() else {
+            if let lock = gateway.addressLockout.failed(partner, from: gateway.clientAddress(request, context)) { return refusal(.addressLocked(lock)) }
             gateway.logger.warning("client certificate refused", metadata: ["partner": "\(partner)", "reason": "\(ClientCertificateRefusal.missing.reason)"])
             return refusal(.missing)
         }
@@ -32,6 +35,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
             gateway.logger.debug("client certificate accepted", metadata: ["partner": "\(partner)", "subjectCN": "\(subject.commonName ?? "")"])
             return try await next(request, context)
         }
+        if let lock = gateway.addressLockout.failed(partner, from: gateway.clientAddress(request, context)) { return refusal(.addressLocked(lock)) }
         // For the operator: whose certificate it was, if anyone's. The caller is told less.
         let owner = subject.flatMap { subject in credentials.partners.first { $0.value.clientSubjects.contains(subject) }?.key }
         gateway.logger.warning("client certificate refused", metadata: [
@@ -49,12 +53,16 @@ enum ClientCertificateRefusal: Sendable, Equatable {
     /// The certificate chains to a client CA but its subject is not one of this partner's: it
     /// identifies another partner, or none.
     case notThisPartner
+    /// One of the above, from an address that has failed authentication too often: answered
+    /// 429 with `Retry-After`.
+    case addressLocked(AddressLockout.Lock)
 
     /// For the caller: whose certificate it was is for the log only.
     var reason: String {
         switch self {
         case .missing: "no client certificate was presented: this route requires mutual TLS"
         case .notThisPartner: "the client certificate does not identify this partner"
+        case .addressLocked: "too many calls from this address failed authentication: calls without this partner's client certificate are refused until the lock ends"
         }
     }
 }
