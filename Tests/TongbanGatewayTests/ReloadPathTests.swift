@@ -69,3 +69,28 @@ struct ReloadPathTests {
         #expect(try #require(respelled.tls).samePaths(as: try #require(running.tls)), "so the reloader swaps in the files read")
     }
 }
+
+/// Every setting read only at the start is named by a reload that finds it changed, so the log
+/// never suggests that a changed retry policy or body limit is already in force.
+@Suite("Reload: settings read only at the start")
+struct ReloadRestartOnlyTests {
+    @Test("shutdownGrace, maxBodyBytes, messageLog, storage, delivery, sla and a partner's delivery settings are reported as needing a restart")
+    func startOnlySettings() throws {
+        let base = ReloadPathTests.yaml(data: "/var/lib/tongban", mappings: Repository.mappings.path)
+        let running = try ReloadPathTests.parse(base)
+        #expect(Gateway.restartOnly(running, try ReloadPathTests.parse(base)) == [])
+        let changed = base.replacingOccurrences(of: "henan-tongbai\"}", with: "henan-tongbai\", workers: 2, retry: {base: 2s, cap: 1m, maxAttempts: 3, maxAge: 1h}}") + """
+
+        shutdownGrace: 3s
+        maxBodyBytes: 2048
+        messageLog: {keepBodies: 7d}
+        storage: {minFreeSpace: 2GiB}
+        delivery:
+          workers: 8
+        sla: {holidays: \(Repository.root.path)/ops/data/holidays, dueSoon: 12h}
+        """
+        let loaded = try ReloadPathTests.parse(changed)
+        #expect(Gateway.restartOnly(running, loaded) == ["shutdownGrace", "maxBodyBytes", "messageLog.keepBodies", "storage.minFreeSpace",
+                                                         "delivery", "sla", "partners.henan-tongbai"])
+    }
+}

@@ -85,7 +85,7 @@ public struct GatewayConfiguration: Sendable {
         public var rateLimit: RateLimit = .localDefault
     }
 
-    public struct DeliveryPolicy: Sendable {
+    public struct DeliveryPolicy: Sendable, Equatable {
         public var retry: RetryPolicy
         public var breaker: BreakerPolicy
         /// Concurrent deliveries per destination.

@@ -43,12 +43,22 @@ extension Gateway {
         if running.local.endpoint != loaded.local.endpoint || !running.local.transport.sameFiles(as: loaded.local.transport) {
             differ.append("local.endpoint/transport")
         }
+        if running.shutdownGrace != loaded.shutdownGrace { differ.append("shutdownGrace") }
+        if running.maxBodyBytes != loaded.maxBodyBytes { differ.append("maxBodyBytes") }
+        if running.keepMessageBodies != loaded.keepMessageBodies { differ.append("messageLog.keepBodies") }
+        if running.minimumFreeBytes != loaded.minimumFreeBytes { differ.append("storage.minFreeSpace") }
+        if running.delivery != loaded.delivery { differ.append("delivery") }
+        if !samePath(running.sla?.holidays.path, loaded.sla?.holidays.path) || running.sla?.dueSoon != loaded.sla?.dueSoon {
+            differ.append("sla")
+        }
         let before = Dictionary(uniqueKeysWithValues: running.partners.map { ($0.name, $0) })
         let after = Dictionary(uniqueKeysWithValues: loaded.partners.map { ($0.name, $0) })
         for name in Set(before.keys).union(after.keys).sorted() {
             guard let old = before[name], let new = after[name] else { differ.append("partners.\(name) (added or removed)"); continue }
             if old.wireProtocol != new.wireProtocol || old.baseURL != new.baseURL || old.appID != new.appID || old.partnerAppID != new.partnerAppID
-                || !old.transport.sameFiles(as: new.transport) {
+                || !old.transport.sameFiles(as: new.transport) || old.retry != new.retry || old.workers != new.workers
+                || old.pollInterval != new.pollInterval
+                || old.requestsPerSecond != new.requestsPerSecond {
                 differ.append("partners.\(name)")
             }
         }
