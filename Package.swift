@@ -10,6 +10,8 @@ let package = Package(
         // For the fuzz targets in `ops/fuzz/`, a package of their own that depends on this one.
         .library(name: "TongbanXML", targets: ["TongbanXML"]),
         .library(name: "TongbanMappings", targets: ["TongbanMappings"]),
+        // For the sealing benchmark in `ops/bench/seal/`, a package of its own.
+        .library(name: "TongbanStorage", targets: ["TongbanStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -118,14 +120,14 @@ let package = Package(
             "TongbanSimulator", "TongbanTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TongbanStorageTests", dependencies: ["TongbanStorage"]),
+        .testTarget(name: "TongbanStorageTests", dependencies: ["TongbanStorage", "TongbanTesting"]),
         .testTarget(name: "TongbanHTTPClientTests", dependencies: ["TongbanHTTPClient", "TongbanTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TongbanContractTests", dependencies: ["TongbanContracts", "TongbanTesting"]),
         // Runs the built `tongban` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TongbanCLITests", dependencies: ["TongbanTesting", "TongbanStorage", "tongban"]),
         // Runs `tongban serve` and `tongban simulate` as processes: both directions, duplicates,
         // signatures, permanent errors, a SIGKILL mid-stream and a partner outage.
-        .testTarget(name: "TongbanEndToEndTests", dependencies: ["TongbanTesting", "TongbanHTTPClient", "TongbanPartners", "tongban"]),
+        .testTarget(name: "TongbanEndToEndTests", dependencies: ["TongbanTesting", "TongbanHTTPClient", "TongbanPartners", "TongbanStorage", "tongban"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 ./ops/setup.sh
 swift build --product tongban
 bin="$(swift build --show-bin-path)/tongban"
+# The sample seals records with a DEMO key published in the repository; a checkout leaves it
+# readable by all, which the gateway warns about.
+chmod 600 ops/config/demo-storage.key
 "$bin" simulate --step 5s --hub-poll 10s &
 simulator=$!
 trap 'kill "$simulator" 2>/dev/null || true' EXIT INT TERM

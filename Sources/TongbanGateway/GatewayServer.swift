@@ -45,8 +45,7 @@ public struct GatewayServer: Sendable {
                 throw StartupProblem(description: "partner \(partner.name): protocol \(partner.wireProtocol.rawValue) needs transport \(partner.wireProtocol.transport.rawValue) in its agreement, which says \(mapping.agreement.transport.rawValue)")
             }
         }
-        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: configuration.dataDirectory.appendingPathComponent("tongban.sqlite").path)
+        let store = try configuration.openStore(logger: logger)
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["names": "\(applied.joined(separator: ", "))"]) }
         let now = clock.nowMillis()

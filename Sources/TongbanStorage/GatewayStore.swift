@@ -27,6 +27,15 @@ public protocol GatewayStore: Sendable {
     /// Runs `body` against a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T
 
+    /// The keys records are sealed and opened with now.
+    var keys: StorageKeyring { get }
+
+    /// Seals what is written from the next write on with `keys.current` (in clear when nil) and
+    /// opens records with any of `keys`: a reload (SIGHUP) puts a rotated key in force without a
+    /// restart. A record sealed with a key no longer listed cannot be read, so a key is removed
+    /// only once `tongban keys status` shows no record uses it.
+    func useKeys(_ keys: StorageKeyring)
+
     /// Finishes pending writes and closes the store's connections.
     func close() async
 }

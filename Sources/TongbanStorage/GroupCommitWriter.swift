@@ -39,14 +39,15 @@ final class GroupCommitWriter: Sendable {
     private let queue: JobQueue<WriterTask>
     private let exited: ExitSignal
 
-    /// Opens (creating) the database at `path` on a new writer thread.
-    init(path: String) throws {
+    /// Opens (creating) the database at `path` on a new writer thread; each group seals with
+    /// the keys `keyring` holds when the group starts.
+    init(path: String, keyring: KeyringBox) throws {
         let queue = JobQueue<WriterTask>()
         exited = try startConnectionThread(name: "tb-sqlite-write", path: path, readOnly: false) { db in
             var target = 1
             while let tasks = queue.take(upTo: Self.maximumGroup, gathering: target, within: Self.gatheringDelay) {
                 target = tasks.count >= Self.gatheringThreshold ? tasks.count : 1
-                Self.perform(tasks, on: db)
+                Self.perform(tasks, on: db, keys: keyring.current)
             }
         }
         self.queue = queue
@@ -69,27 +70,27 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// Runs `tasks` in order: consecutive writes as one group, exclusive work on its own.
-    private static func perform(_ tasks: [WriterTask], on db: SQLiteConnection) {
+    private static func perform(_ tasks: [WriterTask], on db: SQLiteConnection, keys: StorageKeyring) {
         var group: [WriteJob] = []
         for task in tasks {
             switch task {
             case .write(let job):
                 group.append(job)
             case .exclusive(let body):
-                commit(group, on: db)
+                commit(group, on: db, keys: keys)
                 group = []
                 body(db)
             }
         }
-        commit(group, on: db)
+        commit(group, on: db, keys: keys)
     }
 
     /// Commits `jobs` in one transaction. Successful jobs are answered only once `COMMIT` has
     /// returned, i.e. once their changes are on disk.
-    static func commit(_ jobs: [WriteJob], on db: SQLiteConnection) {
+    static func commit(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring = .none) {
         guard !jobs.isEmpty else { return }
-        if !commitTogether(jobs, on: db) {
-            commitIsolated(jobs, on: db)
+        if !commitTogether(jobs, on: db, keys: keys) {
+            commitIsolated(jobs, on: db, keys: keys)
         }
     }
 
@@ -97,14 +98,14 @@ final class GroupCommitWriter: Sendable {
     /// no savepoints (a savepoint makes SQLite copy each page a job changes; that copying was a
     /// third of the writer's work per accepted case). Returns false, having rolled everything back
     /// and answered no one, as soon as a job throws: the group then runs again, isolated.
-    private static func commitTogether(_ jobs: [WriteJob], on db: SQLiteConnection) -> Bool {
+    private static func commitTogether(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring) -> Bool {
         do {
             try db.execute("BEGIN IMMEDIATE")
         } catch {
             for job in jobs { job.fail(error) }
             return true
         }
-        let writer = SQLiteWriter(db: db)
+        let writer = SQLiteWriter(db: db, keys: keys)
         var answers: [@Sendable () -> Void] = []
         answers.reserveCapacity(jobs.count)
         for job in jobs {
@@ -129,14 +130,14 @@ final class GroupCommitWriter: Sendable {
     /// One `BEGIN IMMEDIATE … COMMIT` around every job, each in a savepoint that a throwing job
     /// rolls back alone. A job whose error ends the transaction (a full disk) is dropped and the
     /// rest run again, so only jobs that fail themselves fail.
-    private static func commitIsolated(_ jobs: [WriteJob], on db: SQLiteConnection) {
+    private static func commitIsolated(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring) {
         do {
             try db.execute("BEGIN IMMEDIATE")
         } catch {
             for job in jobs { job.fail(error) }
             return
         }
-        let writer = SQLiteWriter(db: db)
+        let writer = SQLiteWriter(db: db, keys: keys)
         var succeeded: [(answer: @Sendable () -> Void, fail: @Sendable (any Error) -> Void)] = []
         /// The jobs whose outcome is still open when the transaction is abandoned at job `index`.
         func undecided(_ index: Int) -> [@Sendable (any Error) -> Void] {
@@ -155,7 +156,7 @@ final class GroupCommitWriter: Sendable {
                 job.fail(error)
                 // Some engine errors (disk full, I/O) end the whole transaction, not just the job:
                 // the others lost their changes through no fault of theirs and run again without it.
-                guard db.inTransaction else { return commitIsolated(Array(jobs[..<index] + jobs[(index + 1)...]), on: db) }
+                guard db.inTransaction else { return commitIsolated(Array(jobs[..<index] + jobs[(index + 1)...]), on: db, keys: keys) }
                 do {
                     try db.execute("ROLLBACK TO job")
                     try db.execute("RELEASE job")

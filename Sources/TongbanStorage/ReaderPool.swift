@@ -9,8 +9,9 @@ final class ReaderPool: Sendable {
     private let queue: JobQueue<ReadJob>
     private let exits: [ExitSignal]
 
-    /// Opens `count` (at least one) read-only connections to `path`, which must already exist.
-    init(path: String, count: Int) throws {
+    /// Opens `count` (at least one) read-only connections to `path`, which must already exist;
+    /// each read opens sealed values with the keys `keyring` holds when it starts.
+    init(path: String, count: Int, keyring: KeyringBox) throws {
         let queue = JobQueue<ReadJob>()
         var exits: [ExitSignal] = []
         do {
@@ -18,9 +19,8 @@ final class ReaderPool: Sendable {
                 exits.append(try startConnectionThread(
                     name: "tb-sqlite-read\(index)", path: path, readOnly: true
                 ) { connection in
-                    let reader = SQLiteReader(db: connection)
                     while let jobs = queue.take(upTo: 1) {
-                        for job in jobs { job.run(reader) }
+                        for job in jobs { job.run(SQLiteReader(db: connection, keys: keyring.current)) }
                     }
                 })
             }

@@ -14,6 +14,10 @@ final class SQLiteConnection {
     /// fixed set of texts, and preparing dominates the cost of the short statements it runs.
     private var statements: [String: OpaquePointer] = [:]
 
+    /// How long a statement waits for a lock another connection holds (another process's
+    /// write, a checkpoint) before it fails with `SQLITE_BUSY`.
+    static let busyTimeoutMillis: Int32 = 5_000
+
     /// Library settings that must precede the first connection; evaluated once, on first use.
     private static let libraryConfigured: Void = { _ = tongban_sqlite3_disable_memstatus() }()
 
@@ -31,7 +35,7 @@ final class SQLiteConnection {
         }
         handle = opened
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 5_000)
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMillis)
         do {
             try configure(readOnly: readOnly)
         } catch {

@@ -2,6 +2,11 @@ extension TransferRecord {
     /// How `lastError` begins when a transfer died of running out of attempts or age rather than
     /// of a refusal (`DeadLetterFilter.ErrorClass.exhausted`).
     public static let exhaustedPrefix = "gave up after "
+
+    /// Stored in clear beside the (sealed) last error, for the dead letters' `errorClass` filter.
+    var isExhausted: Int {
+        lastError?.hasPrefix(Self.exhaustedPrefix) == true ? 1 : 0
+    }
 }
 
 enum DeadLetterSQL {
@@ -19,8 +24,8 @@ enum DeadLetterSQL {
         add("t.case_id IN (SELECT id FROM cases WHERE matter_code = ?)", filter.matterCode)
         add("t.case_id IN (SELECT id FROM cases WHERE case_number = ?)", filter.caseNumber)
         switch filter.errorClass {
-        case .exhausted?: add("t.last_error LIKE ? || '%'", TransferRecord.exhaustedPrefix)
-        case .permanent?: add("(t.last_error IS NULL OR t.last_error NOT LIKE ? || '%')", TransferRecord.exhaustedPrefix)
+        case .exhausted?: add("t.exhausted = ?", 1)
+        case .permanent?: add("t.exhausted = ?", 0)
         case nil: break
         }
         add("(SELECT a.partner_code FROM attempts AS a WHERE a.transfer_id = t.id ORDER BY a.number DESC LIMIT 1) = ?", filter.partnerCode)
@@ -37,6 +42,6 @@ enum DeadLetterSQL {
 extension SQLiteQueries {
     func deadLetters(matching filter: DeadLetterFilter, after: Int64?, limit: Int) throws -> [TransferRecord] {
         let (sql, arguments) = DeadLetterSQL.page(matching: filter, after: after, limit: limit)
-        return try db.query(sql, arguments, row: TransferRecord.init(row:))
+        return try db.query(sql, arguments, row: { try TransferRecord(row: $0, keys: keys) })
     }
 }

@@ -18,27 +18,34 @@ enum MessageLogSQL {
 }
 
 extension MessageLogEntry {
-    init(row: SQLiteRow) throws {
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let seq = row.int64(0)
         self.init(
-            seq: row.int64(0), at: row.int64(1), direction: try row.value(2, as: Direction.self), party: row.text(3),
+            seq: seq, at: row.int64(1), direction: try row.value(2, as: Direction.self), party: row.text(3),
             route: row.optionalText(4), caseID: row.optionalText(5), transferID: row.optionalInt64(6),
             messageID: row.optionalText(7), bodyDigest: row.optionalText(8), answerDigest: row.optionalText(9),
             httpStatus: row.optionalInt(10), result: row.optionalText(11), actor: row.text(12), reason: row.optionalText(13),
-            body: row.isNull(14) ? nil : row.blob(14), previousHash: row.text(15), hash: row.text(16))
+            body: try row.optionalBlob(14).map { try keys.open($0, Self.sealedBody(seq: seq)) },
+            previousHash: row.text(15), hash: row.text(16))
+    }
+
+    /// Bound to the entry's number, which the writer assigns before it inserts.
+    static func sealedBody(seq: Int64) -> SealedRecord {
+        SealedRecord(column: .messageLogBody, identity: [String(seq)])
     }
 }
 
 extension SQLiteQueries {
     func messageLog(after seq: Int64, limit: Int) throws -> [MessageLogEntry] {
-        try db.query(MessageLogSQL.after, [seq, limit], row: MessageLogEntry.init(row:))
+        try db.query(MessageLogSQL.after, [seq, limit], row: { try MessageLogEntry(row: $0, keys: keys) })
     }
 
     func messageLog(caseID: String) throws -> [MessageLogEntry] {
-        try db.query(MessageLogSQL.ofCase, [caseID], row: MessageLogEntry.init(row:))
+        try db.query(MessageLogSQL.ofCase, [caseID], row: { try MessageLogEntry(row: $0, keys: keys) })
     }
 
     func messageLogHead() throws -> MessageLogEntry? {
-        try db.queryFirst(MessageLogSQL.head, row: MessageLogEntry.init(row:))
+        try db.queryFirst(MessageLogSQL.head, row: { try MessageLogEntry(row: $0, keys: keys) })
     }
 }
 
@@ -49,7 +56,7 @@ extension SQLiteWriter {
         try db.execute(MessageLogSQL.insert, [
             entry.seq, entry.at, entry.direction.rawValue, entry.party, entry.route, entry.caseID, entry.transferID,
             entry.messageID, entry.bodyDigest, entry.answerDigest, entry.httpStatus, entry.result, entry.actor, entry.reason,
-            entry.body, entry.previousHash, entry.hash,
+            try entry.body.map { try keys.seal($0, MessageLogEntry.sealedBody(seq: entry.seq)) }, entry.previousHash, entry.hash,
         ], duplicate: "message log entry \(entry.seq)")
         return entry
     }

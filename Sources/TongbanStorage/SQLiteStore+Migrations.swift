@@ -217,6 +217,13 @@ extension SQLiteStore {
             ALTER TABLE replays ADD COLUMN pause_reason TEXT;
             CREATE INDEX replay_transfers_transfer ON replay_transfers (transfer_id, replay_id);
             """),
+        Migration(name: "0016-transfers-exhausted", sql: """
+            -- Encryption at rest seals last_error (partners' answers may quote the case), so the
+            -- dead letters' errorClass filter can no longer read it: whether a transfer ran out
+            -- of attempts or age is kept in clear beside it. Rows from before are all in clear.
+            ALTER TABLE transfers ADD COLUMN exhausted INTEGER NOT NULL DEFAULT 0;
+            UPDATE transfers SET exhausted = 1 WHERE last_error LIKE 'gave up after %';
+            """),
     ]
 
     /// Applies the migrations `db` has not applied yet, each in its own transaction, in order,

@@ -2,11 +2,14 @@
 /// transactions (a writer reads its own uncommitted changes).
 protocol SQLiteQueries: StoreReader {
     var db: SQLiteConnection { get }
+    /// Opens the sealed columns of the rows read (and seals what a writer writes).
+    var keys: StorageKeyring { get }
 }
 
 /// A read-only transaction on a reader thread's connection.
 struct SQLiteReader: SQLiteQueries {
     let db: SQLiteConnection
+    let keys: StorageKeyring
 
     /// Runs `body` in one read transaction, so all its queries see the same commit.
     func snapshot<T>(_ body: () throws -> T) throws -> T {
@@ -99,11 +102,11 @@ extension SQLiteQueries {
     }
 
     func versions(caseID: String) throws -> [CaseVersionRecord] {
-        try db.query(ReaderSQL.versions, [caseID], row: CaseVersionRecord.init(row:))
+        try db.query(ReaderSQL.versions, [caseID], row: { try CaseVersionRecord(row: $0, keys: keys) })
     }
 
     func version(caseID: String, version: Int) throws -> CaseVersionRecord? {
-        try db.queryFirst(ReaderSQL.version, [caseID, version], row: CaseVersionRecord.init(row:))
+        try db.queryFirst(ReaderSQL.version, [caseID, version], row: { try CaseVersionRecord(row: $0, keys: keys) })
     }
 
     func cases(matching filter: CaseFilter, after: Int64?, limit: Int) throws -> [CaseRecord] {
@@ -112,25 +115,25 @@ extension SQLiteQueries {
     }
 
     func statuses(caseID: String) throws -> [StatusRecord] {
-        try db.query(ReaderSQL.statuses, [caseID], row: StatusRecord.init(row:))
+        try db.query(ReaderSQL.statuses, [caseID], row: { try StatusRecord(row: $0, keys: keys) })
     }
 
     func transfer(id: Int64) throws -> TransferRecord? {
-        try db.queryFirst(ReaderSQL.transfer, [id], row: TransferRecord.init(row:))
+        try db.queryFirst(ReaderSQL.transfer, [id], row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func transfers(caseID: String) throws -> [TransferRecord] {
-        try db.query(ReaderSQL.transfersOfCase, [caseID], row: TransferRecord.init(row:))
+        try db.query(ReaderSQL.transfersOfCase, [caseID], row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func attempts(transferID: Int64) throws -> [AttemptRecord] {
-        try db.query(ReaderSQL.attempts, [transferID], row: AttemptRecord.init(row:))
+        try db.query(ReaderSQL.attempts, [transferID], row: { try AttemptRecord(row: $0, keys: keys) })
     }
 
     func dueTransfers(destination: String, now: Int64, limit: Int) throws -> [TransferRecord] {
         let pending = TransferState.pending.rawValue, inFlight = TransferState.inFlight.rawValue, held = TransferState.held.rawValue
         return try db.query(ReaderSQL.dueTransfers, [destination, pending, now, pending, inFlight, held, limit],
-                            row: TransferRecord.init(row:))
+                            row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func nextDueTime(destination: String) throws -> Int64? {
@@ -149,11 +152,11 @@ extension SQLiteQueries {
 
     func feed(destination: String, after: Int64, limit: Int) throws -> [TransferRecord] {
         try db.query(ReaderSQL.feed, [destination, after, TransferState.pending.rawValue, limit],
-                     row: TransferRecord.init(row:))
+                     row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func transfer(destination: String, messageID: String) throws -> TransferRecord? {
-        try db.queryFirst(ReaderSQL.transferByMessage, [destination, messageID], row: TransferRecord.init(row:))
+        try db.queryFirst(ReaderSQL.transferByMessage, [destination, messageID], row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func casesDueForPoll(partner: String, now: Int64, limit: Int) throws -> [CaseRecord] {
@@ -165,6 +168,6 @@ extension SQLiteQueries {
     }
 
     func inboundMessage(partner: String, messageID: String) throws -> InboundMessageRecord? {
-        try db.queryFirst(ReaderSQL.inboundMessage, [partner, messageID], row: InboundMessageRecord.init(row:))
+        try db.queryFirst(ReaderSQL.inboundMessage, [partner, messageID], row: { try InboundMessageRecord(row: $0, keys: keys) })
     }
 }

@@ -26,45 +26,79 @@ extension CaseRecord {
 }
 
 extension CaseVersionRecord {
-    init(row: SQLiteRow) {
-        self.init(caseID: row.text(0), version: row.int(1), digest: row.text(2), canonical: row.blob(3),
-                  createdAt: row.int64(4))
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let caseID = row.text(0), version = row.int(1)
+        self.init(caseID: caseID, version: version, digest: row.text(2),
+                  canonical: try keys.open(row.blob(3), Self.sealed(caseID: caseID, version: version)), createdAt: row.int64(4))
+    }
+
+    static func sealed(caseID: String, version: Int) -> SealedRecord {
+        SealedRecord(column: .caseCanonical, identity: [caseID, String(version)])
     }
 }
 
 extension StatusRecord {
-    init(row: SQLiteRow) throws {
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let caseID = row.text(0), seq = row.int64(1)
         self.init(
-            caseID: row.text(0), seq: row.int64(1), status: row.text(2), partnerCode: row.optionalText(3),
+            caseID: caseID, seq: seq, status: row.text(2), partnerCode: row.optionalText(3),
             at: row.int64(4), receivedAt: row.int64(5), source: try row.value(6, as: Source.self),
-            outcome: try row.value(7, as: Outcome.self), note: row.optionalText(8), canonical: row.blob(9))
+            outcome: try row.value(7, as: Outcome.self), note: row.optionalText(8),
+            canonical: try keys.open(row.blob(9), Self.sealed(caseID: caseID, seq: seq)))
+    }
+
+    /// Bound to its case only: its own number is assigned by the insert.
+    static func sealed(caseID: String, seq: Int64? = nil) -> SealedRecord {
+        SealedRecord(column: .statusCanonical, identity: [caseID], row: seq)
     }
 }
 
 extension TransferRecord {
-    init(row: SQLiteRow) throws {
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let id = row.int64(0), destination = row.text(2), messageID = row.text(4)
         self.init(
-            id: row.int64(0), caseID: row.text(1), destination: row.text(2), kind: try row.value(3, as: Kind.self),
-            messageID: row.text(4), payload: row.blob(5), contentType: row.text(6),
-            state: try row.value(7, as: TransferState.self), attempts: row.int(8), nextAttemptAt: row.int64(9),
-            createdAt: row.int64(10), finishedAt: row.optionalInt64(11), lastError: row.optionalText(12),
+            id: id, caseID: row.text(1), destination: destination, kind: try row.value(3, as: Kind.self),
+            messageID: messageID,
+            payload: try keys.open(row.blob(5), Self.sealed(.transferPayload, destination: destination, messageID: messageID, id: id)),
+            contentType: row.text(6), state: try row.value(7, as: TransferState.self), attempts: row.int(8),
+            nextAttemptAt: row.int64(9), createdAt: row.int64(10), finishedAt: row.optionalInt64(11),
+            lastError: try keys.open(text: row.optionalBlob(12),
+                                     Self.sealed(.transferLastError, destination: destination, messageID: messageID, id: id)),
             feedSeq: row.optionalInt64(13), handedOutAt: row.optionalInt64(14), budgetAttempts: row.int(15),
             budgetSince: row.optionalInt64(16))
+    }
+
+    /// Bound to the destination and message id (the row's unique key, known before the insert
+    /// assigns the id).
+    static func sealed(_ column: SealedColumn, destination: String, messageID: String, id: Int64? = nil) -> SealedRecord {
+        SealedRecord(column: column, identity: [destination, messageID], row: id)
     }
 }
 
 extension AttemptRecord {
-    init(row: SQLiteRow) throws {
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let transferID = row.int64(0), number = row.int(1)
         self.init(
-            transferID: row.int64(0), number: row.int(1), startedAt: row.int64(2), durationMillis: row.int64(3),
+            transferID: transferID, number: number, startedAt: row.int64(2), durationMillis: row.int64(3),
             outcome: try row.value(4, as: Outcome.self), httpStatus: row.optionalInt(5),
-            partnerCode: row.optionalText(6), detail: row.optionalText(7))
+            partnerCode: row.optionalText(6),
+            detail: try keys.open(text: row.optionalBlob(7), Self.sealed(transferID: transferID, number: number)))
+    }
+
+    static func sealed(transferID: Int64, number: Int) -> SealedRecord {
+        SealedRecord(column: .attemptDetail, identity: [String(transferID), String(number)])
     }
 }
 
 extension InboundMessageRecord {
-    init(row: SQLiteRow) {
-        self.init(partner: row.text(0), messageID: row.text(1), caseID: row.optionalText(2), answer: row.blob(3),
+    init(row: SQLiteRow, keys: StorageKeyring) throws {
+        let partner = row.text(0), messageID = row.text(1)
+        self.init(partner: partner, messageID: messageID, caseID: row.optionalText(2),
+                  answer: try keys.open(row.blob(3), Self.sealed(partner: partner, messageID: messageID)),
                   receivedAt: row.int64(4))
+    }
+
+    static func sealed(partner: String, messageID: String) -> SealedRecord {
+        SealedRecord(column: .inboundAnswer, identity: [partner, messageID])
     }
 }

@@ -1,7 +1,9 @@
 /// The changes a write closure makes, on the writer thread's connection inside the group's
-/// transaction (and the closure's own savepoint).
+/// transaction (and the closure's own savepoint). Columns that can hold personal data are sealed
+/// with `keys.current` here, on their way into the row.
 struct SQLiteWriter: SQLiteQueries, StoreWriter {
     let db: SQLiteConnection
+    let keys: StorageKeyring
 
     func insertCase(_ record: CaseRecord, firstVersion: CaseVersionRecord) throws -> CaseRecord {
         try db.execute(WriterSQL.insertCase, [
@@ -23,7 +25,8 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
 
     private func insertVersionRow(_ record: CaseVersionRecord) throws {
         try db.execute(WriterSQL.insertVersion, [
-            record.caseID, record.version, record.digest, record.canonical, record.createdAt,
+            record.caseID, record.version, record.digest,
+            try keys.seal(record.canonical, CaseVersionRecord.sealed(caseID: record.caseID, version: record.version)), record.createdAt,
         ], duplicate: "version \(record.version) of case '\(record.caseID)'")
     }
 
@@ -39,7 +42,7 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
     func insertStatus(_ record: StatusRecord) throws -> StatusRecord {
         try db.execute(WriterSQL.insertStatus, [
             record.caseID, record.status, record.partnerCode, record.at, record.receivedAt, record.source.rawValue,
-            record.outcome.rawValue, record.note, record.canonical,
+            record.outcome.rawValue, record.note, try keys.seal(record.canonical, StatusRecord.sealed(caseID: record.caseID)),
         ])
         var inserted = record
         inserted.seq = db.lastInsertRowID
@@ -51,22 +54,33 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
         if record.feedSeq != nil {
             inserted.feedSeq = try nextFeedSeq()
         }
+        let (payload, lastError) = try sealed(record)
         try db.execute(WriterSQL.insertTransfer, [
-            record.caseID, record.destination, record.kind.rawValue, record.messageID, record.payload,
+            record.caseID, record.destination, record.kind.rawValue, record.messageID, payload,
             record.contentType, record.state.rawValue, record.attempts, record.nextAttemptAt, record.createdAt,
-            record.finishedAt, record.lastError, inserted.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince,
+            record.finishedAt, lastError, inserted.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince,
+            record.isExhausted,
         ], duplicate: "message '\(record.messageID)' to '\(record.destination)'")
         inserted.id = db.lastInsertRowID
         return inserted
     }
 
     func updateTransfer(_ record: TransferRecord) throws {
+        let (payload, lastError) = try sealed(record)
         let changed = try db.execute(WriterSQL.updateTransfer, [
-            record.caseID, record.destination, record.kind.rawValue, record.messageID, record.payload,
+            record.caseID, record.destination, record.kind.rawValue, record.messageID, payload,
             record.contentType, record.state.rawValue, record.attempts, record.nextAttemptAt, record.createdAt,
-            record.finishedAt, record.lastError, record.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince, record.id,
+            record.finishedAt, lastError, record.feedSeq, record.handedOutAt, record.budgetAttempts, record.budgetSince,
+            record.isExhausted, record.id,
         ], duplicate: "message '\(record.messageID)' to '\(record.destination)'")
         guard changed > 0 else { throw StoreError.notFound("transfer \(record.id)") }
+    }
+
+    /// The payload and last error as stored: sealed for the transfer's destination and message id.
+    private func sealed(_ record: TransferRecord) throws -> (payload: [UInt8], lastError: (any SQLiteBindable)?) {
+        (try keys.seal(record.payload, TransferRecord.sealed(.transferPayload, destination: record.destination, messageID: record.messageID)),
+         try keys.seal(text: record.lastError,
+                       TransferRecord.sealed(.transferLastError, destination: record.destination, messageID: record.messageID)))
     }
 
     func releaseInFlight(now: Int64) throws -> Int {
@@ -84,19 +98,21 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
 
     func unacknowledged(destination: String, handedOutBefore cutoff: Int64) throws -> [TransferRecord] {
         try db.query(WriterSQL.unacknowledged, [destination, TransferState.offered.rawValue, cutoff],
-                     row: TransferRecord.init(row:))
+                     row: { try TransferRecord(row: $0, keys: keys) })
     }
 
     func insertAttempt(_ record: AttemptRecord) throws {
         try db.execute(WriterSQL.insertAttempt, [
             record.transferID, record.number, record.startedAt, record.durationMillis, record.outcome.rawValue,
-            record.httpStatus, record.partnerCode, record.detail,
+            record.httpStatus, record.partnerCode,
+            try keys.seal(text: record.detail, AttemptRecord.sealed(transferID: record.transferID, number: record.number)),
         ], duplicate: "attempt \(record.number) of transfer \(record.transferID)")
     }
 
     func insertInboundMessage(_ record: InboundMessageRecord) throws {
         try db.execute(WriterSQL.insertInboundMessage, [
-            record.partner, record.messageID, record.caseID, record.answer, record.receivedAt,
+            record.partner, record.messageID, record.caseID,
+            try keys.seal(record.answer, InboundMessageRecord.sealed(partner: record.partner, messageID: record.messageID)), record.receivedAt,
         ], duplicate: "message '\(record.messageID)' from '\(record.partner)'")
     }
 
@@ -135,13 +151,13 @@ enum WriterSQL {
         """
     static let insertTransfer = """
         INSERT INTO transfers (case_id, destination, kind, message_id, payload, content_type, state, attempts,
-            next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at, budget_attempts, budget_since)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            next_attempt_at, created_at, finished_at, last_error, feed_seq, handed_out_at, budget_attempts, budget_since, exhausted)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let updateTransfer = """
         UPDATE transfers SET case_id = ?, destination = ?, kind = ?, message_id = ?, payload = ?, content_type = ?,
             state = ?, attempts = ?, next_attempt_at = ?, created_at = ?, finished_at = ?, last_error = ?,
-            feed_seq = ?, handed_out_at = ?, budget_attempts = ?, budget_since = ?
+            feed_seq = ?, handed_out_at = ?, budget_attempts = ?, budget_since = ?, exhausted = ?
         WHERE id = ?
         """
     static let releaseInFlight = "UPDATE transfers SET state = ?, next_attempt_at = ? WHERE state = ?"

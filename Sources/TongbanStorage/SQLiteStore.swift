@@ -1,26 +1,33 @@
 /// The embedded store: one SQLite file in WAL mode, written by one thread that commits
 /// concurrent writes together (group commit) and read by a small pool of threads, so readers see
 /// the last commit without waiting for the writer. Commits are fully synced: when `write`
-/// returns, its changes survive a power cut.
+/// returns, its changes survive a power cut. Columns that can hold personal data are sealed with
+/// the keyring's current key on the writer thread and opened on the thread that reads them.
 public final class SQLiteStore: GatewayStore {
     /// The database file.
     public let path: String
     private let writer: GroupCommitWriter
     private let readers: ReaderPool
+    /// What the writer and the readers seal and open with; `useKeys` replaces it whole.
+    let keyring: KeyringBox
 
     /// Opens the database at `path`, creating the file if needed, with one writer connection and
     /// `readers` (at least one) read-only connections, each on a thread of its own; blocks until
     /// they are open (once, at startup). Call `migrate()` before use. Throws `StoreError.engine`
     /// naming the path when the file cannot be opened.
-    public init(path: String, readers: Int = 2) throws {
-        let writer = try GroupCommitWriter(path: path)
+    ///
+    /// - Parameter keys: what records are sealed and opened with; `.none` writes them in clear.
+    public init(path: String, readers: Int = 2, keys: StorageKeyring = .none) throws {
+        let keyring = KeyringBox(keys)
+        let writer = try GroupCommitWriter(path: path, keyring: keyring)
         do {
-            self.readers = try ReaderPool(path: path, count: readers)
+            self.readers = try ReaderPool(path: path, count: readers, keyring: keyring)
         } catch {
             writer.stop()
             throw error
         }
         self.writer = writer
+        self.keyring = keyring
         self.path = path
     }
 
@@ -64,6 +71,14 @@ public final class SQLiteStore: GatewayStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
         try await onReader { reader in try reader.snapshot { try body(reader) } }
+    }
+
+    public var keys: StorageKeyring {
+        keyring.current
+    }
+
+    public func useKeys(_ keys: StorageKeyring) {
+        keyring.replace(with: keys)
     }
 
     /// Waits for the queued reads, then the queued writes, and closes every connection; the

@@ -84,6 +84,12 @@ struct SQLiteRow {
         isNull(column) ? nil : text(column)
     }
 
+    /// A column's bytes whatever its type (a sealed text column holds a BLOB, one written in
+    /// clear a TEXT); nil for NULL.
+    func optionalBlob(_ column: Int32) -> [UInt8]? {
+        isNull(column) ? nil : blob(column)
+    }
+
     /// A column holding an enum's raw value; an unknown value means the file was written by
     /// something else, reported rather than guessed.
     func value<E: RawRepresentable>(_ column: Int32, as type: E.Type) throws -> E where E.RawValue == String {

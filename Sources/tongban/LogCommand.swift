@@ -30,16 +30,18 @@ struct LogVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try database.databasePath()
         let noted = try anchor.map(Self.parseAnchor)
-        let store = try SQLiteStore(path: path, readers: 1)
-        guard await store.isReady() else {
-            await store.close()
-            throw ConfigurationProblem(message: "\(path): the database is not at this version's schema; start the gateway once to migrate it")
-        }
+        let store = try await database.openMigratedStore()
         let verification: MessageLogVerification
         do {
             verification = try await MessageLogVerifier.verify(store, anchor: noted)
+        } catch let sealed as SealedRecordError {
+            await store.close()
+            // A body that does not open was altered (exit 1); one sealed with a key not read is
+            // a configuration problem (exit 2).
+            guard case .keyNotConfigured = sealed.problem else { throw InputRefused(lines: ["message log: \(sealed.description)"]) }
+            let hint = database.dataDirectory == nil ? "" : "; --data-directory reads no key: pass --config with storage.encryption"
+            throw ConfigurationProblem(message: "message log: \(sealed.description)\(hint)")
         } catch {
             await store.close()
             throw error

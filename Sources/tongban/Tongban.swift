@@ -11,7 +11,7 @@ import TongbanMappings
 struct Tongban: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tongban 通办: the cross-region interoperability gateway.",
-        subcommands: [ServeCommand.self, SimulateCommand.self, TranslateCommand.self, MappingsCommand.self, ContractsCommand.self, DeadLetterCommand.self, ReplayCommand.self, PartnersCommand.self, LogCommand.self, BackupCommand.self, SLACommand.self, OperatorCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, SimulateCommand.self, TranslateCommand.self, MappingsCommand.self, ContractsCommand.self, DeadLetterCommand.self, ReplayCommand.self, PartnersCommand.self, LogCommand.self, BackupCommand.self, KeysCommand.self, SLACommand.self, OperatorCommand.self, VersionCommand.self]
     )
 
     static func main() async {

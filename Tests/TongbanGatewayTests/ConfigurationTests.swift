@@ -79,7 +79,8 @@ struct ConfigurationTests {
     func minimumFreeSpace(value: String, bytes: Int64) throws {
         let text = try Self.sampleText().replacingOccurrences(of: "minFreeSpace: 1GiB", with: "minFreeSpace: \(value)")
         #expect(try GatewayConfiguration.parse(text, file: "tongban.yaml", environment: [:]).minimumFreeBytes == bytes)
-        let without = try Self.sampleText().replacingOccurrences(of: "storage:\n  minFreeSpace: 1GiB", with: "")
+        let without = try Self.sampleText().split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("minFreeSpace:") }.joined(separator: "\n")
         #expect(without != (try Self.sampleText()))
         #expect(try GatewayConfiguration.parse(without, file: "tongban.yaml", environment: [:]).minimumFreeBytes == 1 << 30)
     }

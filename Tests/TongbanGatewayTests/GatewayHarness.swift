@@ -62,7 +62,7 @@ final class GatewayHarness: Sendable {
         let edited = edit(yaml)
         self.yaml = edited
         let configuration = try GatewayConfiguration.parse(edited, file: "test.yaml", environment: [:])
-        store = try SQLiteStore(path: directory.appendingPathComponent("tongban.sqlite").path)
+        store = try SQLiteStore(path: directory.appendingPathComponent("tongban.sqlite").path, keys: configuration.storageKeys)
         _ = try await store.migrate()
         let clock = clock
         gateway = Gateway(configuration: configuration, catalog: try Repository.catalog(), store: store,

@@ -58,7 +58,7 @@ extension GatewayConfiguration {
         configuration.idleTimeout = try listenTimeout(listen["idleTimeout"], key: "idleTimeout", default: defaultIdleTimeout)
         configuration.tls = tls
         configuration.trustedProxies = try listen["trustedProxies"].map { node throws(MappingError) in try trustedProxies(node) } ?? []
-        if let storage = fields["storage"] { configuration.minimumFreeBytes = try minimumFreeBytes(storage) }
+        if let storage = fields["storage"] { try configuration.applyStorage(storage) }
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
             let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash", "rateLimit"], required: ["role", "tokenSha256"])
             let roleText = try person.required("role").string()

@@ -1,5 +1,6 @@
 import Foundation
 import TongbanCore
+import TongbanStorage
 
 /// Everything `tongban serve` needs, read from one YAML file (see `ops/config/`). Decoding is
 /// strict: an unknown key, a missing one or a bad value stops the gateway with the file, line
@@ -34,6 +35,9 @@ public struct GatewayConfiguration: Sendable {
     /// Below this much free space on the data directory's filesystem the gateway refuses new
     /// work (`storage.minFreeSpace`), so deliveries can still record what they do; 0: never.
     public var minimumFreeBytes: Int64 = GatewayConfiguration.defaultMinimumFreeBytes
+    /// The keys payloads, canonical cases and message bodies are sealed with at rest
+    /// (`storage.encryption`); `.none` stores them in clear, and the gateway warns at start.
+    public var storageKeys: StorageKeyring = .none
     /// Who may call the operations API (`/ops/v1/…`).
     public var operators: [Operator] = []
     /// The SLA clock's holiday calendar files and due-soon window; nil when not configured (the
