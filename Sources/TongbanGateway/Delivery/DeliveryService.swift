@@ -59,6 +59,10 @@ final class DeliveryService: Service {
             // Discarding: a finished delivery's task is freed at once (a plain task group keeps
             // every finished child until it is awaited, which here is at shutdown).
             await withDiscardingTaskGroup { group in
+                // Consecutive failures to take work (a store that cannot be written, a payload
+                // under a key that is not configured): each waits longer, up to a minute, so the
+                // log says it once per wait instead of at every look for work.
+                var claimFailures = 0
                 while !stopping.withLock({ $0 }), !Task.isCancelled {
                     let now = gateway.clock.nowMillis()
                     let free = recording.withLock { $0 } >= maximumRecording ? 0 : workers - inFlight.withLock { $0 }
@@ -67,8 +71,20 @@ final class DeliveryService: Service {
                     if permits > 0 {
                         do {
                             claimed = try await claim(permits, now: now)
+                            claimFailures = 0
                         } catch {
-                            logger.error("cannot take transfers", metadata: ["destination": "\(destination)", "error": "\(error)"])
+                            claimFailures += 1
+                            let pause = Self.claimRetryDelay(afterFailures: claimFailures)
+                            logger.error("cannot take transfers", metadata: [
+                                "destination": "\(destination)", "error": "\(error)", "failures": "\(claimFailures)", "retryIn": "\(pause)",
+                            ])
+                            if breaker.state(now: now) == .halfOpen { breaker.cancelProbe() }
+                            // New work rings the wakeup; only a shutdown ends the wait early.
+                            let until = ContinuousClock.now + pause
+                            while !stopping.withLock({ $0 }), !Task.isCancelled, ContinuousClock.now < until {
+                                await wakeup.wait(timeout: until - ContinuousClock.now)
+                            }
+                            continue
                         }
                         if claimed.isEmpty, breaker.state(now: now) == .halfOpen { breaker.cancelProbe() }
                     }
@@ -95,6 +111,11 @@ final class DeliveryService: Service {
             self.stopping.withLock { $0 = true }
             self.wakeup.signal()
         }
+    }
+
+    /// After `failures` consecutive failures to take work: 1 s, doubling, at most 60 s.
+    static func claimRetryDelay(afterFailures failures: Int) -> Duration {
+        .seconds(min(60, 1 << min(max(failures - 1, 0), 6)))
     }
 
     /// How long to wait when there is nothing to do: until the next transfer falls due or the
