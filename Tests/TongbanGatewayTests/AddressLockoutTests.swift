@@ -27,7 +27,7 @@ struct AddressLockoutTests {
 
     @Test("wrong API keys from one address: the 30th and later are 429 problems with Retry-After; the valid key from that address still works, within its own budget; another address still gets 401; the lock ends by itself")
     func windows() async throws {
-        let capture = ConsoleLockoutTests.LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(edit: RateLimitTests.replacing("  apiKeys:\n", with: "  rateLimit: {requestsPerSecond: 1, burst: 3}\n  apiKeys:\n"),
                                                logger: capture.logger)
         try await harness.addressedApplication().test(.router) { client in

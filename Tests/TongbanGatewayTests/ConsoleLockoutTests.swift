@@ -16,29 +16,6 @@ import TongbanTesting
 /// are all one address.
 @Suite("Console: repeated wrong passwords lock the name")
 struct ConsoleLockoutTests {
-    /// Every line the gateway logs, with its metadata, to look for what must not be there.
-    final class LogCapture: Sendable {
-        let lines = Mutex<[(level: Logger.Level, text: String)]>([])
-
-        var logger: Logger { Logger(label: "test") { _ in Handler(capture: self) } }
-        var all: [(level: Logger.Level, text: String)] { lines.withLock { $0 } }
-
-        struct Handler: LogHandler {
-            let capture: LogCapture
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                let fields = metadata.merging(event.metadata ?? [:]) { $1 }.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-                capture.lines.withLock { $0.append((event.level, "\(event.message) \(fields)")) }
-            }
-        }
-    }
-
     static func actions(_ harness: GatewayHarness) async throws -> [String] {
         try await harness.store.read { try $0.messageLog(after: 0, limit: 500) }
             .filter { $0.direction == .action }.map { "\($0.actor) \($0.result ?? "")" }
@@ -46,7 +23,7 @@ struct ConsoleLockoutTests {
 
     @Test("the fifth wrong password locks the name for 15 minutes: 429 with Retry-After, the right password refused too, other names unaffected; logged without the password; it ends by itself")
     func lockout() async throws {
-        let capture = LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
         let wrong = "wrong-guess-\(UUID().uuidString)"
         try await harness.application().test(.router) { client in
@@ -94,7 +71,7 @@ struct ConsoleLockoutTests {
 
     @Test("a name no operator has is locked the same way, so a lock tells nothing; the process log does not repeat what was typed")
     func unknownName() async throws {
-        let capture = LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
         let typed = "typed-into-the-name-field-\(UUID().uuidString)"
         try await harness.application().test(.router) { client in
@@ -124,7 +101,7 @@ struct ConsoleLockoutTests {
 
     @Test("a guesser at one address locks the name only there: the operator at another address logs in as usual, the right password from the guesser's address is refused")
     func anotherAddress() async throws {
-        let capture = LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
         try await harness.addressedApplication().test(.router) { client in
             let guesser = client.from("203.0.113.7"), office = client.from("198.51.100.20")
@@ -143,7 +120,7 @@ struct ConsoleLockoutTests {
 
     @Test("an address failing logins for many names is locked for every name at its 20th failure, the right password included; the page says it is the address; other addresses log in")
     func addressAcrossNames() async throws {
-        let capture = LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
         let failures = ConsoleLockout.addressPolicy.failures
         try await harness.addressedApplication().test(.router) { client in
@@ -167,7 +144,7 @@ struct ConsoleLockoutTests {
 
     @Test("guessing one name from many addresses: the 50th wrong password in 15 minutes locks the name everywhere, the right password from a new address included; other names log in")
     func nameCeiling() async throws {
-        let capture = LogCapture()
+        let capture = CapturedLog()
         let harness = try await GatewayHarness(extraYAML: ConsoleTests.operators, logger: capture.logger)
         let ceiling = ConsoleLockout.namePolicy.failures, perAddress = ConsoleLockout.nameAtAddressPolicy.failures
         try await harness.addressedApplication().test(.router) { client in

@@ -36,7 +36,7 @@ struct DeliveryClaimFailureTests {
         let clock = harness.clock
         let gateway = Gateway(configuration: harness.gateway.configuration, catalog: try Repository.catalog(), store: withoutK1,
                               clock: GatewayClock { clock.millis })
-        let captured = DiskFillingTests.Captured()
+        let captured = CapturedLog()
         let client = ScriptedHTTPClient(fallback: { .success(DeliveryTests.receipt($0, .accepted)) })
         let settings = gateway.configuration
         let service = DeliveryService(destination: "henan-tongbai", gateway: gateway, channel: KSTBChannel(baseURL: "http://partner"),
@@ -48,7 +48,7 @@ struct DeliveryClaimFailureTests {
         _ = try? await running.value
         await withoutK1.close()
 
-        let failures = captured.lines.withLock { $0 }.filter { $0.1 == "cannot take transfers" }
+        let failures = captured.lines("cannot take transfers")
         // At 0 s, 1 s and 3 s at most; before the waits it was every 10 ms (about 250 lines).
         #expect((1...3).contains(failures.count), "\(failures.count) lines")
         #expect(client.requests.isEmpty)

@@ -188,29 +188,6 @@ struct DiskFillingTests {
         #expect(verification.problem == nil)
     }
 
-    /// Keeps what the gateway logs, to check the warning and the notice.
-    final class Captured: Sendable {
-        let lines = Mutex<[(Logger.Level, String)]>([])
-
-        var logger: Logger {
-            Logger(label: "test") { _ in Handler(captured: self) }
-        }
-
-        struct Handler: LogHandler {
-            let captured: Captured
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                captured.lines.withLock { $0.append((event.level, "\(event.message)")) }
-            }
-        }
-    }
-
     /// The readings a test hands the watch, one per look; the last one repeats.
     final class Disk: Sendable {
         let readings: Mutex<(left: [StorageGuard.Reading], looks: Int)>
@@ -227,7 +204,7 @@ struct DiskFillingTests {
     @Test("the watch looks at start and every interval: it sets the gauges, refuses below the threshold and logs the start (warning) and end (notice) once")
     func watch() async throws {
         let harness = try await GatewayHarness(extraYAML: Self.storage)
-        let captured = Captured()
+        let captured = CapturedLog()
         let disk = Disk([Self.roomy, Self.nearlyFull, Self.nearlyFull, Self.roomy])
         let watch = FreeSpaceWatch(gateway: harness.gateway, interval: .milliseconds(20), measure: { disk.next() }, logger: captured.logger)
         let running = Task { try await watch.run() }
@@ -238,9 +215,9 @@ struct DiskFillingTests {
         _ = try? await running.value
         #expect(disk.looks >= 5, "the watch did not look again every interval")
         #expect(harness.gateway.storageGuard.shortage == nil)
-        let lines = captured.lines.withLock { $0 }
-        #expect(lines.map(\.0) == [.warning, .notice])
-        #expect(lines.first?.1.contains("storage nearly full") == true)
+        let lines = captured.all
+        #expect(lines.map(\.level) == [.warning, .notice])
+        #expect(lines.first?.message.contains("storage nearly full") == true)
 
         let metrics = MetricsExposition(String(decoding: try await harness.gateway.metricsExposition(), as: UTF8.self))
         #expect(metrics.value("tongban_data_free_bytes", [:]) == Double(8 << 30))

@@ -86,10 +86,10 @@ struct StorageEncryptionTests {
         let data = keys.path + "/data"
         let sample = try Self.sample().replacingOccurrences(of: "dataDirectory: .tongban/data", with: "dataDirectory: \(data)")
         func warnings(_ text: String) async throws -> [String] {
-            let captured = DiskFillingTests.Captured()
+            let captured = CapturedLog()
             let store = try Self.parse(text).openStore(logger: captured.logger)
             await store.close()
-            return captured.lines.withLock { $0 }.filter { $0.0 == .warning }.map(\.1)
+            return captured.all.filter { $0.level == .warning }.map(\.message)
         }
         #expect(try await warnings(Self.replacingEncryption(in: sample, with: ""))
                 == ["storage.encryption is not configured: payloads, canonical cases and message bodies are stored in clear"])
