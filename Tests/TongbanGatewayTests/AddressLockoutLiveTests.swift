@@ -68,7 +68,7 @@ struct AddressLockoutLiveTests {
                 guard let port = await ports.first(where: { _ in true }) else { return [:] }
                 return try await onOwnThread {
                     var seen: [String: Int] = [:]
-                    for _ in 0..<AddressLockout.policy.failures { seen["127.0.0.2"] = try Self.status(from: "127.0.0.2", port: port, path: "/v1/cases", bearer: "guess") }
+                    for _ in 0..<AddressLockout.defaultPolicy.failures { seen["127.0.0.2"] = try Self.status(from: "127.0.0.2", port: port, path: "/v1/cases", bearer: "guess") }
                     seen["127.0.0.3"] = try Self.status(from: "127.0.0.3", port: port, path: "/v1/cases", bearer: "guess")
                     seen["::1"] = try Self.status(from: "::1", port: port, path: "/v1/cases", bearer: "guess")
                     seen["127.0.0.2 with the key"] = try Self.status(from: "127.0.0.2", port: port, path: "/v1/cases", bearer: GatewayHarness.apiKey)
@@ -91,20 +91,20 @@ struct AddressLockoutLiveTests {
         let notice = PartnerFixtures.kstbStatus(messageNumber: "411330-ZT-200001", code: "02", at: "2026-11-20 10:00:00")
         let (refused, locked, taken) = try await fixture.serve { port in
             var refused: [Int] = []
-            for _ in 1..<AddressLockout.policy.failures {
+            for _ in 1..<AddressLockout.defaultPolicy.failures {
                 refused.append(try await fixture.call(port, receive, "POST", as: nil, body: notice, headers: ListenerTLSTests.xml).get().status)
             }
             let locked = try await fixture.call(port, receive, "POST", as: fixture.certificates.hub, body: notice, headers: ListenerTLSTests.xml).get()
             let taken = try await fixture.call(port, receive, "POST", as: fixture.certificates.tongbai, body: notice, headers: ListenerTLSTests.xml).get()
             return (refused, locked, taken)
         }
-        #expect(refused == Array(repeating: 403, count: AddressLockout.policy.failures - 1))
+        #expect(refused == Array(repeating: 403, count: AddressLockout.defaultPolicy.failures - 1))
         #expect(locked.status == 429)
-        #expect(locked.headers.first { $0.name.lowercased() == "retry-after" }?.value == "\(AddressLockout.policy.lockFor / 1000)")
+        #expect(locked.headers.first { $0.name.lowercased() == "retry-after" }?.value == "\(AddressLockout.defaultPolicy.lockFor / 1000)")
         let receipt = try #require(KSTBReceipt.parse(locked.body))
         #expect(receipt.result == .malformed && receipt.message.contains("认证失败次数过多"), "\(receipt.message)")
         #expect(KSTBReceipt.parse(taken.body)?.result == .accepted, "the address's lock does not stop 桐柏's own certificate")
-        #expect(fixture.log.lines("client certificate refused").count == AddressLockout.policy.failures - 1, "the locked refusal is not logged again")
+        #expect(fixture.log.lines("client certificate refused").count == AddressLockout.defaultPolicy.failures - 1, "the locked refusal is not logged again")
         let lockLine = fixture.log.all.first { $0.message.hasPrefix("address locked after repeated failed authentication") }
         #expect(lockLine?.metadata["surface"] == "henan-tongbai" && lockLine?.metadata["address"] == "127.0.0.1")
     }

@@ -17,12 +17,46 @@ import TongbanTesting
 /// the harness's clock stands still unless a test moves it.
 @Suite("Failed authentication locks the source address")
 struct AddressLockoutTests {
-    static let failures = AddressLockout.policy.failures
-    static let lockSeconds = Int(AddressLockout.policy.lockFor / 1000)
+    static let failures = AddressLockout.defaultPolicy.failures
+    static let lockSeconds = Int(AddressLockout.defaultPolicy.lockFor / 1000)
 
     static func failures(_ harness: GatewayHarness, _ surface: String, _ outcome: String) -> Double? {
         MetricsExposition(harness.gateway.metrics.render().text)
             .value("tongban_authentication_failures_total", ["surface": surface, "outcome": outcome])
+    }
+
+    @Test("listen.failedAuthentication: its own numbers lock sooner and for less; failures 0 never locks (a test bench whose one address fails on purpose); bad values name the key")
+    func configured() async throws {
+        let stricter = try await GatewayHarness(edit: RateLimitTests.replacing("listen: {host: 127.0.0.1, port: 0}",
+            with: "listen: {host: 127.0.0.1, port: 0, failedAuthentication: {failures: 3, lockFor: 10s}}"))
+        try await stricter.addressedApplication().test(.router) { client in
+            let guesser = client.from("203.0.113.7")
+            for _ in 1..<3 { #expect(try await guesser.send("/v1/cases", key: "guess").status == .unauthorized) }
+            let locked = try await guesser.send("/v1/cases", key: "guess")
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers[.retryAfter] == "10")
+        }
+        let attempts = AddressLockout.defaultPolicy.failures * 2
+        let off = try await GatewayHarness(edit: RateLimitTests.replacing("listen: {host: 127.0.0.1, port: 0}",
+            with: "listen: {host: 127.0.0.1, port: 0, failedAuthentication: {failures: 0}}"))
+        try await off.addressedApplication().test(.router) { client in
+            let guesser = client.from("203.0.113.7")
+            for _ in 1...attempts {
+                let answer = try await guesser.send("/v1/cases", key: "guess")
+                #expect(answer.status == .unauthorized)
+            }
+        }
+        #expect(Self.failures(off, "v1", "refused") == Double(attempts))
+        for (bad, says) in [("{failures: -1}", "failures must be a whole number"), ("{failures: 0, lockFor: 1m}", "mean nothing with failures 0"),
+                            ("{window: 0s}", "window must be from 1s to 24h"), ("{lockout: 1m}", "lockout")] {
+            do {
+                _ = try await GatewayHarness(edit: RateLimitTests.replacing("listen: {host: 127.0.0.1, port: 0}",
+                                                                            with: "listen: {host: 127.0.0.1, port: 0, failedAuthentication: \(bad)}"))
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect("\(error)".contains(says), "\(error)")
+            }
+        }
     }
 
     @Test("wrong API keys from one address: the 30th and later are 429 problems with Retry-After; the valid key from that address still works, within its own budget; another address still gets 401; the lock ends by itself")

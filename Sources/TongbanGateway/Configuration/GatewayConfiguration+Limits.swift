@@ -47,6 +47,34 @@ extension GatewayConfiguration {
 
     /// `listen.readTimeout` and `listen.idleTimeout`: at least a second (a slow client must never
     /// be able to hold a connection for ever) and at most an hour.
+    /// `listen.failedAuthentication: {failures: 30, window: 1m, lockFor: 5m}`: each key
+    /// defaults to `AddressLockout.defaultPolicy`'s; `failures: 0` turns the lock off.
+    static func failedAuthentication(_ node: YAMLNode) throws(MappingError) -> FailurePolicy? {
+        let fields = try node.fields(allowed: ["failures", "window", "lockFor"], required: [])
+        var policy = AddressLockout.defaultPolicy
+        if let failures = fields["failures"] {
+            guard let count = Int(try failures.string()), (0...100_000).contains(count) else {
+                throw failures.error("listen.failedAuthentication.failures must be a whole number from 0 (no lock) to 100000")
+            }
+            guard count > 0 else {
+                if fields["window"] != nil || fields["lockFor"] != nil {
+                    throw node.error("listen.failedAuthentication: window and lockFor mean nothing with failures 0 (no lock): remove them")
+                }
+                return nil
+            }
+            policy.failures = count
+        }
+        for (key, keyPath) in [("window", \FailurePolicy.window), ("lockFor", \FailurePolicy.lockFor)] {
+            guard let value = fields[key] else { continue }
+            let duration = try value.duration()
+            guard duration >= .seconds(1), duration <= .seconds(86_400) else {
+                throw value.error("listen.failedAuthentication.\(key) must be from 1s to 24h")
+            }
+            policy[keyPath: keyPath] = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        }
+        return policy
+    }
+
     static func listenTimeout(_ node: YAMLNode?, key: String, default fallback: Duration) throws(MappingError) -> Duration {
         guard let node else { return fallback }
         let value = try node.duration()

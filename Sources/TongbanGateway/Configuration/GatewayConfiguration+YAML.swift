@@ -21,7 +21,7 @@ extension GatewayConfiguration {
         let fields = try root.fields(
             allowed: ["listen", "dataDirectory", "mappings", "local", "delivery", "partners", "shutdownGrace", "maxBodyBytes", "messageLog", "operators", "sla", "storage"],
             required: ["listen", "dataDirectory", "mappings", "local", "partners"])
-        let listen = try fields.required("listen").fields(allowed: ["host", "port", "readTimeout", "idleTimeout", "tls", "trustedProxies"], required: ["host", "port"])
+        let listen = try fields.required("listen").fields(allowed: ["host", "port", "readTimeout", "idleTimeout", "tls", "trustedProxies", "failedAuthentication"], required: ["host", "port"])
         let port = try listen.required("port").int("a port number")
         guard (0...65535).contains(port) else { throw try listen.required("port").error("port must be 0–65535") }
 
@@ -58,6 +58,7 @@ extension GatewayConfiguration {
         configuration.idleTimeout = try listenTimeout(listen["idleTimeout"], key: "idleTimeout", default: defaultIdleTimeout)
         configuration.tls = tls
         configuration.trustedProxies = try listen["trustedProxies"].map { node throws(MappingError) in try trustedProxies(node) } ?? []
+        if let node = listen["failedAuthentication"] { configuration.addressLockout = try failedAuthentication(node) }
         if let storage = fields["storage"] { try configuration.applyStorage(storage) }
         for (name, _, value) in try fields["operators"]?.mapping("a mapping of operator names") ?? [] {
             let person = try value.fields(allowed: ["role", "tokenSha256", "passwordHash", "rateLimit"], required: ["role", "tokenSha256"])

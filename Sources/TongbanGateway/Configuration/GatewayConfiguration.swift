@@ -19,6 +19,9 @@ public struct GatewayConfiguration: Sendable {
     /// The proxies in front of the listener (`listen.trustedProxies`), whose `X-Forwarded-For`
     /// names the caller whose failed authentication is counted; empty: the peer is the caller.
     var trustedProxies: [AddressBlock] = []
+    /// When an address's failed authentications lock it (`listen.failedAuthentication`); nil:
+    /// never (`failures: 0`), for a test bench whose one address fails on purpose.
+    var addressLockout: FailurePolicy? = AddressLockout.defaultPolicy
     /// Holds the SQLite database (`tongban.sqlite`).
     public var dataDirectory: URL
     /// The `mappings/` folder.

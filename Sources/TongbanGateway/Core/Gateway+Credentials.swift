@@ -30,7 +30,8 @@ extension Gateway {
     static func restartOnly(_ running: GatewayConfiguration, _ loaded: GatewayConfiguration) -> [String] {
         var differ: [String] = []
         if running.host != loaded.host || running.port != loaded.port || running.readTimeout != loaded.readTimeout
-            || running.idleTimeout != loaded.idleTimeout || running.trustedProxies != loaded.trustedProxies {
+            || running.idleTimeout != loaded.idleTimeout || running.trustedProxies != loaded.trustedProxies
+            || running.addressLockout != loaded.addressLockout {
             differ.append("listen")
         }
         switch (running.tls, loaded.tls) {

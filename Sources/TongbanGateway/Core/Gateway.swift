@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
                                  destinations: configuration.partners.map(\.name) + [Gateway.localDestination],
                                  pushedDestinations: breakers.keys.sorted())
         rateLimiter = RateLimiter(clock: clock, registry: metrics.registry, principals: Principal.configured(in: configuration), logger: logger)
-        addressLockout = AddressLockout(clock: clock, metrics: metrics, logger: logger)
+        addressLockout = AddressLockout(policy: configuration.addressLockout, clock: clock, metrics: metrics, logger: logger)
     }
 
     func partnerConfiguration(_ name: String) -> PartnerConfiguration? {

@@ -18,7 +18,7 @@ final class AddressLockout: Sendable {
     /// 30 failures in a minute: a client whose key was rotated away, retrying each few seconds,
     /// takes minutes to get there; a scanner or a guesser gets there at once. Five minutes then
     /// costs a legitimate client little once its credentials are fixed, since valid ones pass.
-    static let policy = FailurePolicy(failures: 30, window: 60_000, lockFor: 5 * 60_000)
+    static let defaultPolicy = FailurePolicy(failures: 30, window: 60_000, lockFor: 5 * 60_000)
     /// Addresses tracked at once: a few hundred kilobytes.
     static let capacity = 10_000
 
@@ -26,12 +26,16 @@ final class AddressLockout: Sendable {
 
     /// Keyed by the address's `limitKey`; nil is the one key of calls without an IP address
     /// (an in-process test's channel).
-    private let failures = FailureWindow<AddressBlock?>(policy, capacity: capacity)
+    private let failures: FailureWindow<AddressBlock?>?
+    private let policy: FailurePolicy?
     private let clock: GatewayClock
     private let metrics: GatewayMetrics
     private let logger: Logger
 
-    init(clock: GatewayClock, metrics: GatewayMetrics, logger: Logger) {
+    /// `policy` nil: failures are counted in the metrics, and no address is ever locked.
+    init(policy: FailurePolicy?, clock: GatewayClock, metrics: GatewayMetrics, logger: Logger) {
+        self.policy = policy
+        failures = policy.map { FailureWindow<AddressBlock?>($0, capacity: Self.capacity) }
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
@@ -42,12 +46,12 @@ final class AddressLockout: Sendable {
     /// `Retry-After` and do nothing else.
     func failed(_ surface: String, from address: IPAddress?) -> Lock? {
         let key = address?.limitKey
-        let lock = failures.failed(key, now: clock.nowMillis())
+        let lock = failures?.failed(key, now: clock.nowMillis())
         metrics.countAuthenticationFailure(surface: surface, outcome: lock == nil ? .refused : .locked)
         if let lock, lock.started {
             logger.warning("address locked after repeated failed authentication: its failed calls are answered 429 until the lock ends", metadata: [
                 "address": "\(key.map(\.description) ?? "unknown")", "surface": "\(surface)",
-                "failures": "\(Self.policy.failures)", "lockedForSeconds": "\(Self.policy.lockFor / 1000)",
+                "failures": "\(policy?.failures ?? 0)", "lockedForSeconds": "\((policy?.lockFor ?? 0) / 1000)",
             ])
         }
         return lock
