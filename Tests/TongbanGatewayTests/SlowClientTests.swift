@@ -197,6 +197,16 @@ final class RawConnection: Sendable {
 
     /// What arrives until the other side closes, or until `seconds` have passed.
     func readUntilClosed(within seconds: Double) async throws -> Received {
+        try await receive(within: seconds) { _ in false }
+    }
+
+    /// What arrives until it contains `marker` (or the other side closes, or `seconds` pass).
+    func read(until marker: String, within seconds: Double) async throws -> String {
+        try await receive(within: seconds) { String(decoding: $0, as: UTF8.self).contains(marker) }.text
+    }
+
+    /// Reads until `enough` says so, the other side closes, or `seconds` have passed.
+    private func receive(within seconds: Double, until enough: ([UInt8]) -> Bool) async throws -> Received {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -204,6 +214,7 @@ final class RawConnection: Sendable {
             let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 received += buffer[0..<count]
+                if enough(received) { return Received(bytes: received, closed: false) }
             } else if count == 0 {
                 return Received(bytes: received, closed: true)
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
@@ -215,25 +226,6 @@ final class RawConnection: Sendable {
             }
         }
         return Received(bytes: received, closed: false)
-    }
-
-    /// What arrives until it contains `marker`.
-    func read(until marker: String, within seconds: Double) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while ContinuousClock.now < deadline {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received += buffer[0..<count]
-                if String(decoding: received, as: UTF8.self).contains(marker) { break }
-            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
-                break
-            } else {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-        return String(decoding: received, as: UTF8.self)
     }
 
     /// One request on a new connection that asks to be closed after it; the whole answer.
