@@ -50,17 +50,4 @@ struct JSONParserTests {
         #expect(value.compactString == #""a\"b\\c\n\u0001""#)
         #expect(try JSONParser.parse(value.serialized()) == value)
     }
-
-    @Test func messageIDsAreRandomVersion4UUIDs() {
-        let first = MessageID.random(), second = MessageID.random()
-        #expect(first != second)
-        let hex = Set("0123456789abcdef")
-        for id in [first, second] {
-            let parts = id.split(separator: "-").map(String.init)
-            #expect(parts.map(\.count) == [8, 4, 4, 4, 12])
-            #expect(parts.joined().allSatisfy(hex.contains))
-            #expect(parts[2].first == "4")
-            #expect("89ab".contains(parts[3].first!))
-        }
-    }
 }

@@ -229,6 +229,15 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def proc_write_bytes(pid):
+    """Bytes the process has caused to be written to storage (/proc/PID/io write_bytes)."""
+    with open(f"/proc/{pid}/io") as f:
+        for line in f:
+            if line.startswith("write_bytes:"):
+                return int(line.split()[1])
+    return 0
+
+
 def machine_busy_seconds():
     """CPU seconds all processes have used (user, nice, system, irq, softirq, steal), from /proc/stat."""
     with open("/proc/stat") as f:
@@ -307,6 +316,7 @@ def measure(args, procs, kind, label, log_dir, tag=None, templates_path=None, se
     seconds = seconds or args.duration
     gpid, spid = procs.pid("gateway"), procs.pid("simulator")
     cpu0, sim0, busy0 = proc_cpu_seconds(gpid), proc_cpu_seconds(spid), machine_busy_seconds()
+    written0 = proc_write_bytes(gpid)
     if kind == "intake":
         r = run_wrk(args, kind, procs.gateway_url + "/v1/cases", seconds, log_dir, label,
                     (templates_path, tag, DEMO_API_KEY))
@@ -314,6 +324,7 @@ def measure(args, procs, kind, label, log_dir, tag=None, templates_path=None, se
         r = run_wrk(args, kind, procs.gateway_url + "/health/live", seconds, log_dir, label)
     r["gateway_cores"] = (proc_cpu_seconds(gpid) - cpu0) / r["seconds"]
     r["wrk_cores"] = r["wrk_cpu"] / r["seconds"]
+    r["written_per_request"] = (proc_write_bytes(gpid) - written0) / max(1, r["ok"])
     # Everything else the machine ran meanwhile (other processes, interrupts): not this benchmark.
     r["other_cores"] = max(0.0, (machine_busy_seconds() - busy0 - (proc_cpu_seconds(gpid) - cpu0)
                                  - (proc_cpu_seconds(spid) - sim0) - r["wrk_cpu"]) / r["seconds"])
@@ -327,7 +338,8 @@ def measure(args, procs, kind, label, log_dir, tag=None, templates_path=None, se
     what = "accepted cases/s" if kind == "intake" else "GETs/s"
     say(f"  {label:<12} {fmt_int(r['rate']):>7} {what:<16}  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
         f"  ({fmt_int(r['requests'])} in {r['seconds']:.1f} s; cores: gateway {r['gateway_cores']:.2f}, "
-        f"wrk {r['wrk_cores']:.2f}, rest of the machine {r['other_cores']:.2f}){flag}")
+        f"wrk {r['wrk_cores']:.2f}, rest of the machine {r['other_cores']:.2f}; "
+        f"{r['written_per_request'] / 1024:.1f} KiB written to storage per request){flag}")
     return r
 
 
@@ -477,12 +489,13 @@ def summary_md(args, res, tongban, fs):
          f"(health runs), {med(res['intake'], 'other_cores'):.2f} cores (intake runs), medians",
          f"- Drain: the simulator plays 桐柏 (KSTB, 4 delivery workers as in ops/config/tongban.yaml); "
          f"breaker openFor 1 s and retry cap 2 s for the run (see ops/bench/README.md)", "",
-         "| measurement | runs (rate/s) | median rate/s | p50 (ms) | p99 (ms) | gateway cores | CPU per request (µs) |",
-         "|---|---|---:|---:|---:|---:|---:|"]
+         "| measurement | runs (rate/s) | median rate/s | p50 (ms) | p99 (ms) | gateway cores | CPU per request (µs) | written per request (KiB) |",
+         "|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, runs in (("GET /health/live", h), ("POST /v1/cases (accepted)", i)):
         L.append(f"| {name} | {' / '.join(fmt_int(r['rate']) for r in runs)} | {fmt_int(med(runs, 'rate'))} "
                  f"| {med(runs, 'p50_ms'):.2f} | {med(runs, 'p99_ms'):.2f} | {med(runs, 'gateway_cores'):.2f} "
-                 f"| {statistics.median(r['gateway_cores'] / r['rate'] * 1e6 for r in runs):.0f} |")
+                 f"| {statistics.median(r['gateway_cores'] / r['rate'] * 1e6 for r in runs):.0f} "
+                 f"| {med(runs, 'written_per_request') / 1024:.1f} |")
     share = med(i, "rate") / med(h, "rate")
     bad = sum(r["bad"] + r["socket_errors"] for r in i)
     if d is None:

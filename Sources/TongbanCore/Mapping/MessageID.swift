@@ -1,14 +1,14 @@
 /// Random message ids (UUID version 4, lower-case), as partners' `BWBH` and `msg_id` take, and
 /// time-ordered ones (UUID version 7) for the gateway's own record ids.
 ///
-/// Drawn from the system's CSPRNG (`getrandom`); Foundation's `UUID()` opens `/dev/urandom`
-/// on every call, which was a twentieth of the translation time.
+/// Drawn from the kernel's CSPRNG (`getrandom`, through `RandomPool`); Foundation's `UUID()`
+/// opens `/dev/urandom` on every call, which was a twentieth of the translation time.
 public enum MessageID {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = bytes(generator.next(), generator.next())
+        let (high, low) = RandomPool.shared.withLock { ($0.next(), $0.next()) }
+        var bytes = bytes(high, low)
         bytes[6] = bytes[6] & 0x0F | 0x40   // version 4
         bytes[8] = bytes[8] & 0x3F | 0x80   // RFC 4122 variant
         return text(bytes)
@@ -19,10 +19,9 @@ public enum MessageID {
     /// grows at its right edge: a commit touches the same few pages instead of one random page
     /// per id, which is most of what the gateway's store writes per case.
     public static func timeOrdered(millis: Int64) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let random = generator.next() as UInt64
+        let (random, low) = RandomPool.shared.withLock { ($0.next(), $0.next()) }
         let high = UInt64(truncatingIfNeeded: max(millis, 0)) << 16 | random & 0xFFFF
-        var bytes = bytes(high, generator.next())
+        var bytes = bytes(high, low)
         bytes[6] = bytes[6] & 0x0F | 0x70   // version 7
         bytes[8] = bytes[8] & 0x3F | 0x80   // RFC 9562 variant
         return text(bytes)

@@ -32,7 +32,9 @@ enum Reply {
 extension Request {
     /// The body, refused with 413 past `limit` bytes (nothing more is read).
     func bytes(limit: Int) async throws -> [UInt8] {
-        let bytes = Array(try await body.collect(upTo: limit).readableBytesView)
+        // One copy of the buffer's bytes: `Array(buffer.readableBytesView)` went through the generic
+        // collection copy, 1.5 µs of every accepted case.
+        let bytes = try await body.collect(upTo: limit).withUnsafeReadableBytes { [UInt8]($0) }
         MessageNote.current?.received(bytes)
         return bytes
     }
