@@ -26,14 +26,14 @@ final class ConsoleSessions: Sendable {
         let session = Session(name: name, role: role, csrf: Self.randomToken(), createdAt: now, lastSeen: now)
         sessions.withLock { table in
             table = table.filter { Self.isLive($0.value, now: now) }
-            table[Digests.sha256Hex(Array(cookie.utf8))] = session
+            table[Digests.sha256Hex(utf8: cookie)] = session
         }
         return (cookie, session)
     }
 
     /// The live session `cookie` names, its idle clock restarted; nil when unknown or expired.
     func session(cookie: String, now: Int64) -> Session? {
-        let key = Digests.sha256Hex(Array(cookie.utf8))
+        let key = Digests.sha256Hex(utf8: cookie)
         return sessions.withLock { table -> Session? in
             guard var session = table[key] else { return nil }
             guard Self.isLive(session, now: now) else {
@@ -47,7 +47,7 @@ final class ConsoleSessions: Sendable {
     }
 
     func end(cookie: String) {
-        let key = Digests.sha256Hex(Array(cookie.utf8))
+        let key = Digests.sha256Hex(utf8: cookie)
         _ = sessions.withLock { $0.removeValue(forKey: key) }
     }
 

@@ -26,7 +26,7 @@ struct OperatorMiddleware: RouterMiddleware {
 
     /// The operator whose token digest matches, comparing every digest in full.
     static func find(_ token: String, in operators: [GatewayConfiguration.Operator]) -> GatewayConfiguration.Operator? {
-        let digest = Digests.sha256Hex(Array(token.utf8))
+        let digest = Digests.sha256Hex(utf8: token)
         var found: GatewayConfiguration.Operator?
         for person in operators where Digests.constantTimeEqual(person.tokenSHA256, digest) { found = person }
         return found
