@@ -55,6 +55,12 @@ struct LocalCaseTests {
         #expect(issues("caseNumber", "SX\n001") == ["$.caseNumber: contains the control character U+000A: only printable text is accepted"])
         #expect(issues("remarks", "第一行\n第二行\t附注") == [], "remarks may span lines")
         #expect(issues("remarks", "响铃\u{07}") == ["$.remarks: contains the control character U+0007: only printable text is accepted (line feeds and tabs may separate lines)"])
+        // Category Cc is C0, DEL and C1 (U+0080–U+009F), and nothing next to them.
+        #expect(issues("caseNumber", "SX\u{7F}001") == ["$.caseNumber: contains the control character U+007F: only printable text is accepted"])
+        #expect(issues("caseNumber", "SX\u{85}001") == ["$.caseNumber: contains the control character U+0085: only printable text is accepted"])
+        #expect(issues("caseNumber", "受理\u{9F}") == ["$.caseNumber: contains the control character U+009F: only printable text is accepted"])
+        #expect(issues("remarks", "第一行\r\n第二行") == ["$.remarks: contains the control character U+000D: only printable text is accepted (line feeds and tabs may separate lines)"])
+        #expect(issues("caseNumber", "SX\u{A0}001~") == [], "U+00A0 and U+007E are not control characters")
         #expect(issues("caseNumber", nil) == ["$.caseNumber: is required"])
     }
 

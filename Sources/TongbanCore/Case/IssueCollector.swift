@@ -80,15 +80,12 @@ struct IssueCollector {
             typeMismatch("a string", value, at: members.path / key)
             return nil
         }
-        // Category Cc is exactly C0, DEL and C1; a range test avoids a Unicode property lookup.
-        if let control = string.unicodeScalars.first(where: { scalar in
-            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) && !(multiline && (scalar == "\n" || scalar == "\t"))
-        }) {
-            let code = "U+" + String(control.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        let (count, control) = string.scalarCountAndControl(allowingLineBreaks: multiline)
+        if let control {
+            let code = "U+" + String(control, radix: 16, uppercase: true).leftPadded(to: 4)
             add(members.path / key, "contains the control character \(code): only printable text is accepted\(multiline ? " (line feeds and tabs may separate lines)" : "")")
             return nil
         }
-        let count = string.unicodeScalarCount
         if count < length.lowerBound {
             add(members.path / key, length.lowerBound == 1 ? "must not be empty" : "shorter than \(length.lowerBound) characters (found \(count))")
             return nil
@@ -177,6 +174,30 @@ extension String {
             var count = 0
             for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
             return count
+        }
+    }
+
+    /// The number of Unicode scalars and the first control character (category Cc: C0, DEL and
+    /// C1; line feed and tab are allowed with `allowingLineBreaks`), in one pass over the UTF-8
+    /// bytes: every string of a case is checked for both, and walking `unicodeScalars` cost
+    /// several times as much.
+    func scalarCountAndControl(allowingLineBreaks: Bool) -> (count: Int, control: UInt32?) {
+        var string = self
+        return string.withUTF8 { bytes in
+            var count = 0
+            for index in bytes.indices where bytes[index] & 0xC0 != 0x80 {
+                count += 1
+                let byte = bytes[index]
+                if byte < 0x20 || byte == 0x7F {
+                    if allowingLineBreaks, byte == 0x0A || byte == 0x09 { continue }
+                    return (count, UInt32(byte))
+                }
+                // C1 (U+0080–U+009F) is C2 80 to C2 9F in UTF-8.
+                if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] <= 0x9F {
+                    return (count, UInt32(bytes[index + 1]))
+                }
+            }
+            return (count, nil)
         }
     }
 }

@@ -36,11 +36,14 @@ public enum ResidentIDNumber {
     /// - The check character must match; `x` is refused, the standard writes `X`.
     public static func problems(_ value: String, divisions: DivisionCodes, notAfter: CivilDate?) -> [String] {
         // Said plainly, before any length or check-character message: these are how a number
-        // copied from a form or typed with a Chinese input method usually goes wrong.
-        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+        // copied from a form or typed with a Chinese input method usually goes wrong. Looked
+        // for only when the number is not plain ASCII (a Unicode property lookup per character
+        // was a tenth of checking a case), since printable ASCII other than the space is neither.
+        let isPlainASCII = isPlainASCII(value)
+        if !isPlainASCII, value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
             return ["contains a space (half-width or full-width): write the 18 characters without spaces"]
         }
-        if value.unicodeScalars.contains(where: { (0xFF10...0xFF19).contains($0.value) || $0 == "Ｘ" || $0 == "ｘ" }) {
+        if !isPlainASCII, value.unicodeScalars.contains(where: { (0xFF10...0xFF19).contains($0.value) || $0 == "Ｘ" || $0 == "ｘ" }) {
             return ["contains full-width characters (０–９, Ｘ): write them as ASCII digits 0–9 and X"]
         }
         let length = value.unicodeScalarCount
@@ -76,5 +79,10 @@ public enum ResidentIDNumber {
             }
             return problems
         }
+    }
+
+    /// Whether every byte is printable ASCII other than the space (such as every valid number).
+    private static func isPlainASCII(_ value: String) -> Bool {
+        ASCIIDigits.withUTF8(value) { bytes in bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
     }
 }
