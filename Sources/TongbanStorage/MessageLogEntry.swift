@@ -61,9 +61,9 @@ public struct MessageLogEntry: Sendable, Hashable {
                 encoded.append(UInt8(ascii: "-"))
                 return
             }
-            encoded.append(contentsOf: Array(String(value.utf8.count).utf8))
+            encoded.append(contentsOf: String(value.utf8.count).utf8)
             encoded.append(UInt8(ascii: ":"))
-            encoded.append(contentsOf: Array(value.utf8))
+            encoded.append(contentsOf: value.utf8)
         }
         field(previous)
         field(String(seq))
@@ -95,15 +95,20 @@ public struct MessageLogEntry: Sendable, Hashable {
         hex(SHA256.hash(data: bytes))
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Written straight into the string's storage: the writer thread makes three per accepted
+    /// case (the body's, the answer's and the chain's), and arrays in between were allocations.
     private static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = hexDigits[Int(byte >> 4)]
+                    text[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
 
@@ -116,7 +121,12 @@ public struct MessageLogDraft: Sendable, Hashable {
     public var caseID: String?
     public var transferID: Int64?
     public var messageID: String?
-    public var body: [UInt8]?
+    /// The message's bytes; their digest is taken when they are set, by the caller, so that a
+    /// draft made before its write spares the single writer thread the hashing.
+    public var body: [UInt8]? {
+        didSet { bodyDigest = body.map(MessageLogEntry.digest) }
+    }
+    public private(set) var bodyDigest: String?
     public var answerDigest: String?
     public var httpStatus: Int?
     public var result: String?
@@ -134,6 +144,7 @@ public struct MessageLogDraft: Sendable, Hashable {
         self.transferID = transferID
         self.messageID = messageID
         self.body = body
+        self.bodyDigest = body.map(MessageLogEntry.digest)
         self.answerDigest = answerDigest
         self.httpStatus = httpStatus
         self.result = result
@@ -144,7 +155,6 @@ public struct MessageLogDraft: Sendable, Hashable {
     /// The entry after one numbered `previousSeq` with hash `previousHash`.
     func entry(after previousSeq: Int64, previousHash: String) -> MessageLogEntry {
         let seq = previousSeq + 1
-        let bodyDigest = body.map(MessageLogEntry.digest)
         let hash = MessageLogEntry.chainHash(
             previous: previousHash, seq: seq, at: at, direction: direction, party: party, route: route, caseID: caseID,
             transferID: transferID, messageID: messageID, bodyDigest: bodyDigest, answerDigest: answerDigest,

@@ -207,7 +207,12 @@ final class DeliveryService: Service {
                 sent: SentMessage) async -> TransferState? {
         let schedule = schedule
         let pollInterval = pollInterval
-        let destination = destination
+        // The log entry's draft (the digests of what was sent and answered) is made here, off the
+        // single writer thread; the write fills in the outcome.
+        let logged = MessageLogDraft(
+            at: started, direction: .outbound, party: destination, route: sent.route, caseID: transfer.caseID,
+            transferID: transfer.id, messageID: transfer.messageID, body: sent.body,
+            answerDigest: sent.answer.map(MessageLogEntry.digest), httpStatus: httpStatus, actor: "worker")
         for attempt in 1...5 {
             do {
                 return try await gateway.store.write { writer in
@@ -258,11 +263,9 @@ final class DeliveryService: Service {
                     try writer.insertAttempt(AttemptRecord(
                         transferID: transfer.id, number: updated.attempts, startedAt: started, durationMillis: finished - started,
                         outcome: outcome, httpStatus: httpStatus, partnerCode: code, detail: detail))
-                    _ = try writer.appendLog(MessageLogDraft(
-                        at: started, direction: .outbound, party: destination, route: sent.route, caseID: transfer.caseID,
-                        transferID: transfer.id, messageID: transfer.messageID, body: sent.body,
-                        answerDigest: sent.answer.map(MessageLogEntry.digest), httpStatus: httpStatus,
-                        result: code.map { "\(outcome.rawValue) \($0)" } ?? outcome.rawValue, actor: "worker"))
+                    var entry = logged
+                    entry.result = code.map { "\(outcome.rawValue) \($0)" } ?? outcome.rawValue
+                    _ = try writer.appendLog(entry)
                     try writer.updateTransfer(updated)
                     // A retry of a transfer whose replay an operator paused waits for the resume.
                     if updated.state == .pending { try writer.holdIfReplayPaused(transferID: updated.id) }
