@@ -14,6 +14,9 @@ struct TimePatternTests {
         #expect(try TimePattern("yyyy-MM-dd'T'HH:mm:ss").format(utc, offsetSeconds: cst) == "2026-11-20T09:30:00")
         #expect(try TimePattern("dd/MM/yyyy 'o''clock' HH''").format(utc, offsetSeconds: cst) == "20/11/2026 o'clock 09'")
         #expect(try TimePattern("rfc3339").format(utc, offsetSeconds: cst) == "2026-11-20T09:30:00+08:00")
+        #expect(try TimePattern("rfc3339").format(utc, offsetSeconds: -(5 * 3600 + 30 * 60)) == "2026-11-19T20:00:00-05:30")
+        let early = try #require(Timestamp.parseRFC3339("0987-06-05T04:03:02Z"))
+        #expect(try TimePattern("yyyy-MM-dd HH:mm:ss").format(early, offsetSeconds: 0) == "0987-06-05 04:03:02")
     }
 
     @Test func parsesWallClockInTheGivenOffset() throws {

@@ -22,16 +22,24 @@ enum ASCIIDigits {
 
     /// Appends `value` in decimal, zero-padded to at least `width` digits, with a leading `-`
     /// when negative.
+    /// The digits are written in place, last first: every time a mapping writes costs six of
+    /// these, and an array of digits per call was most of formatting one.
     static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digitCount = 1
+        var rest = value.magnitude / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digitCount)))
         var magnitude = value.magnitude
-        var digits: [UInt8] = []
+        var index = out.count - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
+            index -= 1
         } while magnitude > 0
-        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        out.append(contentsOf: digits.reversed())
     }
 
     /// Runs `body` over the UTF-8 bytes of `text`, without copying when the storage is contiguous.
