@@ -28,8 +28,12 @@ public struct JSONObject: Sendable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            for entry in entries where entry.key == key { return entry.value }
-            return nil
+            // Through the buffer: a `for entry in entries` loop copied (retained and released)
+            // every member it passed, and validating and mapping a case make hundreds of lookups.
+            entries.withUnsafeBufferPointer { members in
+                for index in members.indices where members[index].key == key { return members[index].value }
+                return nil
+            }
         }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {

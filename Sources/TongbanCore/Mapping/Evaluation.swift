@@ -90,34 +90,52 @@ struct Evaluation {
 
     static func walk(_ start: MappingValue, _ steps: [PathStep]) -> MappingValue {
         var value = start
-        for step in steps {
-            value = Evaluation.step(value, step)
-            if value.isAbsent { return .absent }
+        // Through the buffer, so each step is lent to `step`, not copied (retained) for the loop.
+        return steps.withUnsafeBufferPointer { steps in
+            for index in steps.indices {
+                value = Evaluation.step(value, steps[index])
+                if value.isAbsent { return .absent }
+            }
+            return value
         }
-        return value
     }
 
+    /// Switches on the step, then on the value: a switch on the pair `(value, step)` copied both
+    /// into a tuple first, on every step of every path a mapping reads.
     static func step(_ value: MappingValue, _ step: PathStep) -> MappingValue {
-        switch (value, step) {
-        case (.json(.object(let object)), .name(let key, _)):
-            return object[key].map(MappingValue.from) ?? .absent
-        case (.json(.array(let array)), .index(let i)):
-            return i >= 0 && i < array.count ? .from(array[i]) : .absent
-        case (.element(let element), .name(_, let qname)):
-            var found: [MappingValue] = []
-            for child in element.children where child.name == qname && !isEmptyElement(child) {
-                found.append(.element(child))
+        switch step {
+        case .name(let key, let qname):
+            switch value {
+            case .json(.object(let object)): return object[key].map(MappingValue.from) ?? .absent
+            case .element(let element):
+                var found: [MappingValue] = []
+                for child in element.children where child.name == qname && !isEmptyElement(child) {
+                    found.append(.element(child))
+                }
+                switch found.count {
+                case 0: return .absent
+                case 1: return found[0]
+                default: return .list(found)
+                }
+            default: return mapItems(value, step)
             }
-            switch found.count {
-            case 0: return .absent
-            case 1: return found[0]
-            default: return .list(found)
+        case .attribute(let qname):
+            if case .element(let element) = value { return element.attribute(qname).map(MappingValue.string) ?? .absent }
+            return mapItems(value, step)
+        case .index(let i):
+            switch value {
+            case .json(.array(let array)): return i >= 0 && i < array.count ? .from(array[i]) : .absent
+            case .list(let list): return i >= 0 && i < list.count ? list[i] : .absent
+            default: return .absent
             }
-        case (.element(let element), .attribute(let qname)):
-            return element.attribute(qname).map(MappingValue.string) ?? .absent
-        case (.list(let list), .index(let i)):
-            return i >= 0 && i < list.count ? list[i] : .absent
-        case (.list, _), (.json(.array), _):
+        }
+    }
+
+    /// A name or attribute step over a list or JSON array: the step taken on each item, the
+    /// results flattened; absent for anything else.
+    private static func mapItems(_ value: MappingValue, _ step: PathStep) -> MappingValue {
+        switch value {
+        case .list, .json(.array):
             let mapped = value.items.map { Evaluation.step($0, step) }.flatMap(\.items)
             return mapped.isEmpty ? .absent : .list(mapped)
         default:
