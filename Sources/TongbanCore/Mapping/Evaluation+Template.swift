@@ -46,19 +46,23 @@ extension Evaluation {
             if let condition = container.condition, !evaluate(condition).isTruthy { return }
             var element = XMLTree.Element(name: name)
             element.children.reserveCapacity(container.members.count)
-            for member in container.members {
-                outputPath.append(.key(member.key.display))
-                switch member.key {
-                case .attribute(let attributeName, _):
-                    if case .leaf(let expression) = member.template, let text = evaluate(expression).text {
-                        element.attributes.append((attributeName, text))
+            // Through the buffer, so each member is read in place rather than copied for the loop.
+            container.members.withUnsafeBufferPointer { members in
+                for index in members.indices {
+                    switch members[index].key {
+                    case .attribute(let attributeName, let attributeDisplay):
+                        outputPath.append(.key(attributeDisplay))
+                        if case .leaf(let expression) = members[index].template, let text = evaluate(expression).text {
+                            element.attributes.append((attributeName, text))
+                        }
+                    case .element(let childName, let childDisplay):
+                        outputPath.append(.key(childDisplay))
+                        buildElements(childName, display: childDisplay, members[index].template, into: &element.children)
+                    case .member(let memberName):
+                        outputPath.append(.key(memberName))
                     }
-                case .element(let childName, let childDisplay):
-                    buildElements(childName, display: childDisplay, member.template, into: &element.children)
-                case .member:
-                    break
+                    outputPath.removeLast()
                 }
-                outputPath.removeLast()
             }
             if let text = container.text { element.text = evaluate(text).text ?? "" }
             if element.text.isEmpty, element.children.isEmpty, element.attributes.isEmpty { return }
