@@ -45,9 +45,10 @@ final class GroupCommitWriter: Sendable {
         let queue = JobQueue<WriterTask>()
         exited = try startConnectionThread(name: "tb-sqlite-write", path: path, readOnly: false) { db in
             var target = 1
+            let chainHead = LogChainHead()
             while let tasks = queue.take(upTo: Self.maximumGroup, gathering: target, within: Self.gatheringDelay) {
                 target = tasks.count >= Self.gatheringThreshold ? tasks.count : 1
-                Self.perform(tasks, on: db, keys: keyring.current)
+                Self.perform(tasks, on: db, keys: keyring.current, chainHead: chainHead)
             }
         }
         self.queue = queue
@@ -70,27 +71,28 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// Runs `tasks` in order: consecutive writes as one group, exclusive work on its own.
-    private static func perform(_ tasks: [WriterTask], on db: SQLiteConnection, keys: StorageKeyring) {
+    private static func perform(_ tasks: [WriterTask], on db: SQLiteConnection, keys: StorageKeyring, chainHead: LogChainHead) {
         var group: [WriteJob] = []
         for task in tasks {
             switch task {
             case .write(let job):
                 group.append(job)
             case .exclusive(let body):
-                commit(group, on: db, keys: keys)
+                commit(group, on: db, keys: keys, chainHead: chainHead)
                 group = []
                 body(db)
+                chainHead.forget()
             }
         }
-        commit(group, on: db, keys: keys)
+        commit(group, on: db, keys: keys, chainHead: chainHead)
     }
 
     /// Commits `jobs` in one transaction. Successful jobs are answered only once `COMMIT` has
     /// returned, i.e. once their changes are on disk.
-    static func commit(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring = .none) {
+    static func commit(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring = .none, chainHead: LogChainHead = LogChainHead()) {
         guard !jobs.isEmpty else { return }
-        if !commitTogether(jobs, on: db, keys: keys) {
-            commitIsolated(jobs, on: db, keys: keys)
+        if !commitTogether(jobs, on: db, keys: keys, chainHead: chainHead) {
+            commitIsolated(jobs, on: db, keys: keys, chainHead: chainHead)
         }
     }
 
@@ -98,14 +100,17 @@ final class GroupCommitWriter: Sendable {
     /// no savepoints (a savepoint makes SQLite copy each page a job changes; that copying was a
     /// third of the writer's work per accepted case). Returns false, having rolled everything back
     /// and answered no one, as soon as a job throws: the group then runs again, isolated.
-    private static func commitTogether(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring) -> Bool {
+    private static func commitTogether(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring, chainHead: LogChainHead) -> Bool {
         do {
             try db.execute("BEGIN IMMEDIATE")
+            try chainHead.begin(on: db)
         } catch {
+            chainHead.forget()
+            if db.inTransaction { _ = try? db.execute("ROLLBACK") }
             for job in jobs { job.fail(error) }
             return true
         }
-        let writer = SQLiteWriter(db: db, keys: keys)
+        let writer = SQLiteWriter(db: db, keys: keys, chainHead: chainHead)
         var answers: [@Sendable () -> Void] = []
         answers.reserveCapacity(jobs.count)
         for job in jobs {
@@ -113,6 +118,7 @@ final class GroupCommitWriter: Sendable {
                 answers.append(try job.run(writer))
             } catch {
                 // If even this fails, the isolated run's BEGIN reports the stuck transaction.
+                chainHead.forget()
                 if db.inTransaction { _ = try? db.execute("ROLLBACK") }
                 return false
             }
@@ -120,7 +126,7 @@ final class GroupCommitWriter: Sendable {
         do {
             try db.execute("COMMIT")
         } catch {
-            abandon(jobs.map(\.fail), because: error, on: db)
+            abandon(jobs.map(\.fail), because: error, on: db, chainHead: chainHead)
             return true
         }
         for answer in answers { answer() }
@@ -130,14 +136,17 @@ final class GroupCommitWriter: Sendable {
     /// One `BEGIN IMMEDIATE … COMMIT` around every job, each in a savepoint that a throwing job
     /// rolls back alone. A job whose error ends the transaction (a full disk) is dropped and the
     /// rest run again, so only jobs that fail themselves fail.
-    private static func commitIsolated(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring) {
+    private static func commitIsolated(_ jobs: [WriteJob], on db: SQLiteConnection, keys: StorageKeyring, chainHead: LogChainHead) {
         do {
             try db.execute("BEGIN IMMEDIATE")
+            try chainHead.begin(on: db)
         } catch {
+            chainHead.forget()
+            if db.inTransaction { _ = try? db.execute("ROLLBACK") }
             for job in jobs { job.fail(error) }
             return
         }
-        let writer = SQLiteWriter(db: db, keys: keys)
+        let writer = SQLiteWriter(db: db, keys: keys, chainHead: chainHead)
         var succeeded: [(answer: @Sendable () -> Void, fail: @Sendable (any Error) -> Void)] = []
         /// The jobs whose outcome is still open when the transaction is abandoned at job `index`.
         func undecided(_ index: Int) -> [@Sendable (any Error) -> Void] {
@@ -147,42 +156,47 @@ final class GroupCommitWriter: Sendable {
             do {
                 try db.execute("SAVEPOINT job")
             } catch {
-                return abandon(undecided(index), because: error, on: db)
+                return abandon(undecided(index), because: error, on: db, chainHead: chainHead)
             }
             let answer: @Sendable () -> Void
             do {
                 answer = try job.run(writer)
             } catch {
                 job.fail(error)
+                chainHead.forget()
                 // Some engine errors (disk full, I/O) end the whole transaction, not just the job:
                 // the others lost their changes through no fault of theirs and run again without it.
-                guard db.inTransaction else { return commitIsolated(Array(jobs[..<index] + jobs[(index + 1)...]), on: db, keys: keys) }
+                guard db.inTransaction else {
+                    return commitIsolated(Array(jobs[..<index] + jobs[(index + 1)...]), on: db, keys: keys, chainHead: chainHead)
+                }
                 do {
                     try db.execute("ROLLBACK TO job")
                     try db.execute("RELEASE job")
                 } catch {
-                    return abandon(undecided(index + 1), because: error, on: db)
+                    return abandon(undecided(index + 1), because: error, on: db, chainHead: chainHead)
                 }
                 continue
             }
             do {
                 try db.execute("RELEASE job")
             } catch {
-                return abandon(undecided(index), because: error, on: db)
+                return abandon(undecided(index), because: error, on: db, chainHead: chainHead)
             }
             succeeded.append((answer, job.fail))
         }
         do {
             try db.execute("COMMIT")
         } catch {
-            return abandon(succeeded.map(\.fail), because: error, on: db)
+            return abandon(succeeded.map(\.fail), because: error, on: db, chainHead: chainHead)
         }
         for job in succeeded { job.answer() }
     }
 
     /// Gives up the open transaction: nothing of it is kept, and every job whose outcome was not
     /// yet decided gets the error.
-    private static func abandon(_ fails: [@Sendable (any Error) -> Void], because error: any Error, on db: SQLiteConnection) {
+    private static func abandon(_ fails: [@Sendable (any Error) -> Void], because error: any Error, on db: SQLiteConnection,
+                                chainHead: LogChainHead) {
+        chainHead.forget()
         if db.inTransaction {
             // Nothing more can be done if even ROLLBACK fails: the next BEGIN reports the
             // stuck transaction to the callers of the next group.

@@ -51,13 +51,18 @@ extension SQLiteQueries {
 
 extension SQLiteWriter {
     func appendLog(_ draft: MessageLogDraft) throws -> MessageLogEntry {
-        let last = try db.queryFirst(MessageLogSQL.headLink, row: { ($0.int64(0), $0.text(1)) })
-        let entry = draft.entry(after: last?.0 ?? 0, previousHash: last?.1 ?? MessageLogEntry.genesisHash)
+        var last = chainHead.link
+        if last == nil {
+            last = try db.queryFirst(MessageLogSQL.headLink, row: { (seq: $0.int64(0), hash: $0.text(1)) })
+            chainHead.read(last)
+        }
+        let entry = draft.entry(after: last?.seq ?? 0, previousHash: last?.hash ?? MessageLogEntry.genesisHash)
         try db.execute(MessageLogSQL.insert, [
             entry.seq, entry.at, entry.direction.rawValue, entry.party, entry.route, entry.caseID, entry.transferID,
             entry.messageID, entry.bodyDigest, entry.answerDigest, entry.httpStatus, entry.result, entry.actor, entry.reason,
             try entry.body.map { try keys.seal($0, MessageLogEntry.sealedBody(seq: entry.seq)) }, entry.previousHash, entry.hash,
         ], duplicate: "message log entry \(entry.seq)")
+        chainHead.appended(entry)
         return entry
     }
 

@@ -4,6 +4,8 @@
 struct SQLiteWriter: SQLiteQueries, StoreWriter {
     let db: SQLiteConnection
     let keys: StorageKeyring
+    /// The message log's head, kept by the writer thread across transactions.
+    let chainHead: LogChainHead
 
     func insertCase(_ record: CaseRecord, firstVersion: CaseVersionRecord) throws -> CaseRecord {
         try db.execute(WriterSQL.insertCase, [

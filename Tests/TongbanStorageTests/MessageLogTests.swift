@@ -138,4 +138,39 @@ import Testing
             #expect(verification.checked == 2 + 6)   // 3, 6, 9 and 12 failed
         }
     }
+
+    /// The writer remembers the log's head between appends; entries another connection appended
+    /// in the meantime (a second store on the same file) are noticed, not overwritten or forked.
+    @Test func appendsFromAnotherConnectionAreChainedOnto() async throws {
+        try await withStore { store in
+            try await append(2, to: store)
+            let other = try SQLiteStore(path: store.path)
+            let third = draft(3)
+            _ = try await other.write { try $0.appendLog(third) }
+            await other.close()
+            let fourth = draft(4)
+            let appended = try await store.write { try $0.appendLog(fourth) }
+            #expect(appended.seq == 4)
+            let verification = try await MessageLogVerifier.verify(store)
+            #expect(verification.problem == nil)
+            #expect(verification.checked == 4)
+        }
+    }
+
+
+    /// A head another connection moved back (entries removed, a restore) is read again: the next
+    /// entry follows what the table holds, not the entry the writer appended last.
+    @Test func aHeadMovedBackByAnotherConnectionIsReadAgain() async throws {
+        try await withStore { store in
+            try await append(3, to: store)
+            let other = try SQLiteStore(path: store.path)
+            try await other.onWriterConnection { db in try db.exec("DELETE FROM message_log WHERE seq = 3") }
+            await other.close()
+            let next = draft(4)
+            let appended = try await store.write { try $0.appendLog(next) }
+            #expect(appended.seq == 3)
+            #expect(try await MessageLogVerifier.verify(store).problem == nil)
+        }
+    }
+
 }
