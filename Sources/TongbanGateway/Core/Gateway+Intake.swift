@@ -63,6 +63,11 @@ extension Gateway {
         let digest = Digests.sha256Hex(canonical)
         let origin = configuration.local.name
         let wire = partnerSettings.wireProtocol
+        // A first version becomes this record, unless the number is taken: its id is drawn and
+        // its 202 answer rendered here, off the single writer thread.
+        let newCase = CaseRecord(id: Self.newID(), direction: .outbound, origin: origin, partner: partner.name, caseNumber: caseNumber,
+                                 version: version, matterCode: matterCode, createdAt: now, updatedAt: now)
+        let log = caseID == nil && version == 1 ? log?.preparing(newCase) : log
 
         @Sendable func commit(_ writer: any StoreWriter) throws -> IntakeOutcome {
             let version0 = CaseVersionRecord(caseID: "", version: version, digest: digest, canonical: canonical, createdAt: now)
@@ -75,14 +80,10 @@ extension Gateway {
                 guard version == 1 else {
                     return .conflict("case \(caseNumber) is unknown here, so its first version must be 1, not \(version)")
                 }
-                let id = Self.newID()
                 var versionRecord = version0
-                versionRecord.caseID = id
-                let record = try writer.insertCase(
-                    CaseRecord(id: id, direction: .outbound, origin: origin, partner: partner.name, caseNumber: caseNumber,
-                               version: version, matterCode: matterCode, createdAt: now, updatedAt: now),
-                    firstVersion: versionRecord)
-                _ = try writer.insertTransfer(transfer(caseID: id, kind: .case))
+                versionRecord.caseID = newCase.id
+                let record = try writer.insertCase(newCase, firstVersion: versionRecord)
+                _ = try writer.insertTransfer(transfer(caseID: newCase.id, kind: .case))
                 return .accepted(record, created: true)
             }
             if let caseID, caseID != existing.id {

@@ -12,6 +12,8 @@ struct IntakeLog: Sendable {
     private let draft: MessageLogDraft
     /// Renders the 202 answer for an accepted case; called once, inside the transaction.
     private let answer: @Sendable (CaseRecord) -> [UInt8]
+    /// The answer rendered and digested ahead, for the record a new case is expected to get.
+    private var prepared: (record: CaseRecord, bytes: [UInt8], digest: String)?
 
     /// `body` is the request body as received.
     init(note: MessageNote, body: [UInt8], answer: @escaping @Sendable (CaseRecord) -> [UInt8]) {
@@ -19,16 +21,37 @@ struct IntakeLog: Sendable {
         self.answer = answer
     }
 
+    /// This log with the answer for `expected` (its `seq` aside) rendered now, on the caller's
+    /// thread: the transaction then only checks that the case was committed as expected, and the
+    /// single writer thread neither renders nor hashes it.
+    func preparing(_ expected: CaseRecord) -> IntakeLog {
+        var log = self
+        let bytes = answer(expected)
+        log.prepared = (expected, bytes, MessageLogEntry.digest(bytes))
+        return log
+    }
+
     /// Appends the entry of the accepted `record` and answers the bytes to send.
     func append(_ record: CaseRecord, at: Int64, to writer: any StoreWriter) throws -> [UInt8] {
-        let bytes = answer(record)
+        let (bytes, digest) = answer(for: record)
         var entry = draft
         entry.at = at
         entry.caseID = record.id
         entry.messageID = record.logMessageID
-        entry.answerDigest = MessageLogEntry.digest(bytes)
+        entry.answerDigest = digest
         _ = try writer.appendLog(entry)
         return bytes
+    }
+
+    /// The prepared answer when `record` is the one expected, else one rendered now.
+    private func answer(for record: CaseRecord) -> (bytes: [UInt8], digest: String) {
+        if let prepared {
+            var numbered = prepared.record
+            numbered.seq = record.seq
+            if numbered == record { return (prepared.bytes, prepared.digest) }
+        }
+        let bytes = answer(record)
+        return (bytes, MessageLogEntry.digest(bytes))
     }
 }
 
