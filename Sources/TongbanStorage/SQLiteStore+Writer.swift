@@ -19,6 +19,19 @@ struct SQLiteWriter: SQLiteQueries, StoreWriter {
         return inserted
     }
 
+    func insertCaseIfNew(_ record: CaseRecord, firstVersion: CaseVersionRecord) throws -> CaseRecord? {
+        let inserted = try db.execute(WriterSQL.insertCaseIfNew, [
+            record.id, record.direction.rawValue, record.origin, record.partner, record.caseNumber, record.version,
+            record.matterCode, record.status, record.statusAt, record.partnerCaseNumber, record.nextPollAt,
+            record.createdAt, record.updatedAt,
+        ], duplicate: "case '\(record.id)'")
+        guard inserted > 0 else { return nil }
+        var created = record
+        created.seq = db.lastInsertRowID
+        try insertVersionRow(firstVersion)
+        return created
+    }
+
     func insertVersion(_ record: CaseVersionRecord) throws {
         let changed = try db.execute(WriterSQL.setCurrentVersion, [record.version, record.createdAt, record.caseID])
         guard changed > 0 else { throw StoreError.notFound("case '\(record.caseID)'") }
@@ -139,6 +152,8 @@ enum WriterSQL {
             partner_case_number, next_poll_at, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    /// Only a taken number is passed over; any other conflict (the id) is still an error.
+    static let insertCaseIfNew = insertCase + " ON CONFLICT (origin, case_number) DO NOTHING"
     /// A new version is a change of the case, so `updated_at` moves on to the version's time.
     static let setCurrentVersion = "UPDATE cases SET version = ?, updated_at = MAX(updated_at, ?) WHERE id = ?"
     static let insertVersion = "INSERT INTO case_versions (\(Columns.versions)) VALUES (?, ?, ?, ?, ?)"

@@ -192,6 +192,30 @@ import Testing
         }
     }
 
+    /// A window's new case: inserted with its first version when the number is free; nothing
+    /// written when it is taken; a taken id is still an error.
+    @Test func insertCaseIfNewPassesOverATakenNumberOnly() async throws {
+        try await withStore { store in
+            let original = try await store.insertSampleCase(Sample.caseRecord("c1", number: "N-1"))
+            let fresh = Sample.caseRecord("c2", number: "N-2")
+            let inserted = try await store.write { try $0.insertCaseIfNew(fresh, firstVersion: Sample.version(of: "c2")) }
+            #expect(inserted?.id == "c2" && (inserted?.seq ?? 0) > original.seq)
+            let sameNumber = Sample.caseRecord("c3", number: "N-1")
+            #expect(try await store.write { try $0.insertCaseIfNew(sameNumber, firstVersion: Sample.version(of: "c3")) } == nil)
+            let sameID = Sample.caseRecord("c1", number: "N-3")
+            let error = await #expect(throws: StoreError.self) {
+                try await store.write { try $0.insertCaseIfNew(sameID, firstVersion: Sample.version(of: "c1", 2)) }
+            }
+            #expect(error?.isDuplicate == true, "\(String(describing: error))")
+            let after = try await store.read { reader in
+                (try reader.caseRecord(id: "c1"), try reader.caseRecord(id: "c3"), try reader.versions(caseID: "c1").count,
+                 try reader.versions(caseID: "c2").count, try reader.versions(caseID: "c3").count)
+            }
+            #expect(after.0 == original && after.1 == nil)
+            #expect(after.2 == 1 && after.3 == 1 && after.4 == 0)
+        }
+    }
+
     @Test func duplicateMessageNamesWhatIsTaken() async throws {
         try await withStore { store in
             try await store.insertSampleCase(Sample.caseRecord("c1", number: "N-1"))

@@ -75,16 +75,18 @@ extension Gateway {
                 Gateway.partnerTransfer(caseID: caseID, partner: partner.name, wire: wire, kind: kind, messageID: messageID, payload: payload, now: now)
             }
             if let caseID, try writer.caseRecord(id: caseID) == nil { return .notFound }
-            guard var existing = try writer.caseRecord(origin: origin, caseNumber: caseNumber) else {
-                if caseID != nil { return .conflict("case number \(caseNumber) is not the number of case \(caseID!)") }
-                guard version == 1 else {
-                    return .conflict("case \(caseNumber) is unknown here, so its first version must be 1, not \(version)")
-                }
+            if caseID == nil, version == 1 {
                 var versionRecord = version0
                 versionRecord.caseID = newCase.id
-                let record = try writer.insertCase(newCase, firstVersion: versionRecord)
-                _ = try writer.insertTransfer(transfer(caseID: newCase.id, kind: .case))
-                return .accepted(record, created: true)
+                if let record = try writer.insertCaseIfNew(newCase, firstVersion: versionRecord) {
+                    _ = try writer.insertTransfer(transfer(caseID: newCase.id, kind: .case))
+                    return .accepted(record, created: true)
+                }
+            }
+            // The number is taken (a repeat, or a later version), or this is a supplement.
+            guard var existing = try writer.caseRecord(origin: origin, caseNumber: caseNumber) else {
+                if let caseID { return .conflict("case number \(caseNumber) is not the number of case \(caseID)") }
+                return .conflict("case \(caseNumber) is unknown here, so its first version must be 1, not \(version)")
             }
             if let caseID, caseID != existing.id {
                 return .conflict("case number \(caseNumber) belongs to case \(existing.id), not \(caseID)")
