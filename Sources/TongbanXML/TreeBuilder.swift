@@ -125,6 +125,9 @@ struct TreeBuilder {
         }
         guard !uri.isEmpty else { throw XMLError(reason: "a namespace name is empty: no namespace is nil, not \"\"") }
         guard let prefix = prefixes[uri] else { throw XMLError(reason: "no prefix is configured for the namespace \(uri)") }
+        // A default namespace is declared later, element by element: its characters are checked
+        // here, as a prefixed one's are when it is declared below.
+        guard Self.withCharacters(uri, { _ in true }) != nil else { throw Self.unwritable(uri, in: "the namespace \(uri)") }
         guard !prefix.isEmpty else { return Binding(uri: uri, prefix: prefix, declaration: nil) }
         let misused = XMLError(reason: "\"\(prefix)\" cannot be the prefix of the namespace \(uri)")
         guard prefix != "xml", prefix != "xmlns" else { throw misused }

@@ -88,6 +88,10 @@ import TongbanXML
         #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: kstb)), prefixes: [kstb: "1x"]) != nil)
         #expect(serialize(XMLTree.Element(name: XMLQName("a")), encoding: "NO-SUCH-ENCODING") != nil)
         #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: ""))) != nil)
+        // A namespace name is written into the message too, default or prefixed.
+        let bell = "urn:a\u{7}"
+        #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: bell)), prefixes: [bell: ""])?.reason.contains("U+0007") == true)
+        #expect(serialize(XMLTree.Element(name: XMLQName("a", namespace: bell)), prefixes: [bell: "k"])?.reason.contains("U+0007") == true)
     }
 
     @Test func namesAndCharactersAreCheckedExactly() throws {
