@@ -48,8 +48,8 @@ let package = Package(
         // Contract runner: discovers `contracts/<partner>/` folders and checks every example.
         .target(name: "TongbanContracts", dependencies: ["TongbanMappings"]),
         // The gateway's durable state: a storage protocol and its embedded SQLite engine;
-        // swift-crypto for the message log's hash chain.
-        .target(name: "TongbanStorage", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        // swift-crypto for the message log's hash chain, TongbanCore for how it writes digests.
+        .target(name: "TongbanStorage", dependencies: ["TongbanCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Outbound HTTP to partners through libcurl, on threads of its own.
         .target(name: "TongbanHTTPClient", dependencies: ["CCurl"]),
         // Each partner's wire rules that both the gateway and the simulator need: receipts,

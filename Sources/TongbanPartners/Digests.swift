@@ -1,24 +1,13 @@
 import Crypto
 import Foundation
+import TongbanCore
 
 /// The digest arithmetic every side of the gateway shares: lower-case hex (how partners and the
 /// configuration write SHA-256 and HMAC values) and comparison in constant time (so a caller
 /// cannot learn a secret's digest byte by byte from response times).
 public enum Digests {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     public static func hex(_ bytes: some ContiguousBytes) -> String {
-        // Written straight into the string's storage: an array in between was one more
-        // allocation on every request that carries a key.
-        bytes.withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
-                for (index, byte) in bytes.enumerated() {
-                    text[2 * index] = hexDigits[Int(byte >> 4)]
-                    text[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
-                }
-                return bytes.count * 2
-            }
-        }
+        bytes.withUnsafeBytes(LowercaseHex.string)
     }
 
     /// Lower-case hex SHA-256 of `bytes`.

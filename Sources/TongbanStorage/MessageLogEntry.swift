@@ -1,4 +1,5 @@
 import Crypto
+import TongbanCore
 
 /// One entry of the message log: a message the gateway received or sent, or an operator's
 /// action. Entries form a hash chain (each names the hash of the one before), so an entry altered,
@@ -95,20 +96,8 @@ public struct MessageLogEntry: Sendable, Hashable {
         hex(SHA256.hash(data: bytes))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Written straight into the string's storage: the writer thread makes three per accepted
-    /// case (the body's, the answer's and the chain's), and arrays in between were allocations.
     private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
-                for (index, byte) in bytes.enumerated() {
-                    text[2 * index] = hexDigits[Int(byte >> 4)]
-                    text[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
-                }
-                return bytes.count * 2
-            }
-        }
+        digest.withUnsafeBytes(LowercaseHex.string)
     }
 }
 
